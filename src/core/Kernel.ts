@@ -1,0 +1,92 @@
+import { BUG_ON, KernelBug } from './bug.js';
+import type { Hooks } from './hooks.js';
+import { MmStruct } from './mm/MmStruct.js';
+import { Page } from './mm/Page.js';
+import { SwapDevice } from './mm/swap.js';
+import type { Chooser } from './sched/Chooser.js';
+import { Scheduler } from './sched/Scheduler.js';
+import type { Task } from './sched/Task.js';
+import type { Stats } from './stats.js';
+
+export interface KernelConfig {
+  pageSize: number;
+  /** Allocations beyond this many pages fail (VM_FAULT_OOM / -ENOMEM). */
+  limitPages: number;
+  maxSteps: number;
+  hooks: Hooks;
+}
+
+/**
+ * One simulated machine for one execution: the scheduler, physical memory, swap, every mm, and the
+ * strategy's hooks. Nothing in here is shared between executions.
+ */
+export class Kernel {
+  readonly sched: Scheduler;
+  readonly stats: Stats;
+  readonly hooks: Hooks;
+  readonly pageSize: number;
+  readonly limitPages: number;
+  readonly zeroPage: Page;
+  readonly swap: SwapDevice;
+  readonly mms: MmStruct[] = [];
+  /** Allocated pages (not counting the zero page), for peakPages and the teardown leak check. */
+  readonly pages = new Set<Page>();
+  private nextPfn = 1;
+
+  constructor(cfg: KernelConfig, chooser: Chooser) {
+    this.sched = new Scheduler(chooser, cfg.maxSteps);
+    this.stats = this.sched.stats;
+    this.hooks = cfg.hooks;
+    this.pageSize = cfg.pageSize;
+    this.limitPages = cfg.limitPages;
+    this.zeroPage = new Page(this.sched, 0, cfg.pageSize, true);
+    this.swap = new SwapDevice();
+  }
+
+  get tracing(): boolean {
+    return this.sched.trace !== null;
+  }
+
+  log(t: Task, fn: string, event: string): void {
+    this.sched.trace?.push({ step: this.sched.steps, cpu: t.name, fn, event });
+  }
+
+  newMm(name: string): MmStruct {
+    const mm = new MmStruct(this.sched, this.mms.length, name);
+    this.mms.push(mm);
+    return mm;
+  }
+
+  /** alloc_page(GFP_HIGHUSER_MOVABLE): null when the workload's memory limit is reached. */
+  alloc_page(): Page | null {
+    if (this.pages.size >= this.limitPages) return null;
+    const p = new Page(this.sched, this.nextPfn++, this.pageSize);
+    this.pages.add(p);
+    this.stats.pagesAllocated++;
+    if (this.pages.size > this.stats.peakPages) this.stats.peakPages = this.pages.size;
+    return p;
+  }
+
+  get_page(page: Page): void {
+    if (page.zero) return;
+    BUG_ON(page.freed || page.refcount <= 0, `get_page on freed ${page}`);
+    page.refcount++;
+  }
+
+  /** put_page(): the last reference frees the page. */
+  put_page(page: Page, n = 1): void {
+    if (page.zero) return;
+    if (page.freed) throw new KernelBug(`put_page on freed ${page}`);
+    page.refcount -= n;
+    if (page.refcount < 0) throw new KernelBug(`${page} refcount underflow`);
+    if (page.refcount < page.mapcount) throw new KernelBug(`${page} refcount ${page.refcount} below mapcount ${page.mapcount}`);
+    if (page.refcount === 0) this.free_page(page);
+  }
+
+  private free_page(page: Page): void {
+    if (page.mapcount !== 0 || page.rmap.length !== 0) throw new KernelBug(`freeing ${page} while still mapped`);
+    if (page.swapcache) throw new KernelBug(`freeing ${page} while in the swap cache`);
+    page.freed = true;
+    this.pages.delete(page);
+  }
+}

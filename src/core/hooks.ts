@@ -1,0 +1,80 @@
+import type { Kernel } from './Kernel.js';
+import type { KGen, Task } from './sched/Task.js';
+import type { MmStruct } from './mm/MmStruct.js';
+import type { Page } from './mm/Page.js';
+import type { Pte } from './mm/Pte.js';
+import type { Vma } from './mm/Vma.js';
+import { reuse_swap_page } from './mm/swap.js';
+import { FAULT_FLAG_WRITE } from './mm/flags.js';
+
+/** The fault being handled, as struct vm_fault carries it. */
+export interface FaultCtx {
+  t: Task;
+  vma: Vma;
+  vpn: number;
+  pte: Pte;
+  /** FAULT_FLAG_* */
+  flags: number;
+}
+
+/**
+ * The decision points that the candidate patches change. Each hook's default is the baseline kernel
+ * (2.6.32 for gup-cow); a strategy overrides some of them. Hooks are called at the exact place in
+ * the modelled kernel path where the patch changes the code, with the locks that code holds.
+ */
+export interface Hooks {
+  /**
+   * do_wp_page(): may this write (or unshare) fault reuse the anonymous page in place instead of
+   * copying it? Called with the PTL and the page lock held; may drop the page from the swap cache
+   * as reuse_swap_page() does.
+   */
+  wpReuse(k: Kernel, page: Page, f: FaultCtx): boolean;
+  /**
+   * do_swap_page(): on a write fault, map the swapped-in page writable at once instead of mapping it
+   * read-only and going through do_wp_page(). Called before the page is mapped (mapcount excludes
+   * this mapping; the swap count still includes this pte).
+   */
+  swapinReuse(k: Kernel, page: Page, f: FaultCtx, swpExclusive: boolean): boolean;
+  /** copy_present_pte(): give the child its own copy of this anonymous page instead of sharing it. */
+  forkMustCopy(k: Kernel, page: Page, src: MmStruct, vma: Vma): boolean;
+  /** __get_user_pages() / gup_fast: treat a read GUP on a COW mapping as a write, breaking COW. */
+  gupForceCowBreak(k: Kernel, vma: Vma | null, gupFlags: number): boolean;
+  /** follow_page_pte(): this R/O pin must first unshare the page (FAULT_FLAG_UNSHARE). */
+  gupMustUnshare(k: Kernel, page: Page, gupFlags: number): boolean;
+  /** gup_fast: may the lockless walk grab this page, or must it fall back to the slow path? */
+  gupFastMayGrab(k: Kernel, page: Page, pte: Pte, gupFlags: number): boolean;
+  /** GUP took a reference on the page (FOLL_GET or FOLL_PIN). */
+  gupGrabbed(k: Kernel, page: Page, gupFlags: number): void;
+  /** shrink_page_list(): may reclaim add this anonymous page to the swap cache at all? */
+  reclaimMayAddToSwap(k: Kernel, page: Page): boolean;
+  /** try_to_unmap_one(): may reclaim replace this anonymous page's pte with a swap entry? */
+  reclaimMayUnmap(k: Kernel, page: Page): boolean;
+  /** dup_mmap(): before fork takes the parent's mmap_lock, and after it drops it. */
+  forkBegin(k: Kernel, t: Task, mm: MmStruct): KGen;
+  forkEnd(k: Kernel, t: Task, mm: MmStruct): void;
+  /** O_DIRECT: before the buffer is GUP'd, and when the I/O completes (`t` is the submitter). */
+  dioBegin(k: Kernel, t: Task, mm: MmStruct): KGen;
+  dioEnd(k: Kernel, t: Task, mm: MmStruct): void;
+}
+
+export type HookName = keyof Hooks;
+
+// eslint-disable-next-line require-yield
+function* nothing(): KGen {}
+
+/** The baseline: 2.6.32's mm (mapcount-based COW reuse, fork always shares, GUP never breaks COW on read). */
+export const baselineHooks: Hooks = {
+  wpReuse: (k, page) => reuse_swap_page(k, page),
+  swapinReuse: (k, page, f) => (f.flags & FAULT_FLAG_WRITE) !== 0 && reuse_swap_page(k, page),
+  forkMustCopy: () => false,
+  gupForceCowBreak: () => false,
+  gupMustUnshare: () => false,
+  gupFastMayGrab: () => true,
+  gupGrabbed: () => {},
+  reclaimMayAddToSwap: () => true,
+  reclaimMayUnmap: () => true,
+  forkBegin: nothing,
+  forkEnd: () => {},
+  dioBegin: nothing,
+  dioEnd: () => {},
+};

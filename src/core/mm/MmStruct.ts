@@ -1,0 +1,53 @@
+import { RwSem } from '../sched/RwSem.js';
+import { SpinLock } from '../sched/SpinLock.js';
+import type { Scheduler } from '../sched/Scheduler.js';
+import { Pte } from './Pte.js';
+import type { Vma } from './Vma.js';
+
+/**
+ * struct mm_struct: the address space. One page-table lock stands for the split PTL of the single
+ * PMD our small VMAs live in.
+ */
+export class MmStruct {
+  readonly mmap_lock: RwSem;
+  readonly ptl: SpinLock;
+  vmas: Vma[] = [];
+  readonly pt = new Map<number, Pte>();
+  /** MMF_HAS_PINNED (mm->has_pinned before 5.13): some FOLL_PIN happened in this mm. */
+  hasPinned = false;
+  /** Torn down by exit_mmap. */
+  dead = false;
+  /** Where the next mmap goes, in pages; VMAs keep gaps so that they never merge. */
+  nextVpn = 16;
+  /** Per-mm state private to strategies (e.g. mm-gup-rwsem's semaphore), keyed by strategy. */
+  readonly ext = new Map<string, unknown>();
+
+  constructor(
+    readonly sched: Scheduler,
+    readonly id: number,
+    readonly name: string,
+  ) {
+    this.mmap_lock = new RwSem(sched, `${name}.mmap_lock`);
+    this.ptl = new SpinLock(sched, `${name}.ptl`);
+  }
+
+  find_vma(vpn: number): Vma | null {
+    for (const v of this.vmas) if (v.contains(vpn)) return v;
+    return null;
+  }
+
+  vmaByName(name: string): Vma | null {
+    for (const v of this.vmas) if (v.name === name) return v;
+    return null;
+  }
+
+  /** pte_offset_map: the slot for a page, created empty on first use. */
+  pte(vpn: number): Pte {
+    let p = this.pt.get(vpn);
+    if (p === undefined) {
+      p = new Pte(this.sched.newObject(), vpn);
+      this.pt.set(vpn, p);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,56 @@
+import { Mutex } from '../sched/Mutex.js';
+import type { Scheduler } from '../sched/Scheduler.js';
+import type { MmStruct } from './MmStruct.js';
+
+/** include/linux/mm.h: a FOLL_PIN on a small page adds this much to its refcount. */
+export const GUP_PIN_COUNTING_BIAS = 1024;
+
+/** One place a page is mapped: the reverse map's answer to "who maps this page?". */
+export interface RmapItem {
+  mm: MmStruct;
+  vpn: number;
+}
+
+/**
+ * struct page (an order-0 folio). Counts follow the kernel's conventions: each pte mapping holds one
+ * reference and one mapcount; the swap cache holds one reference; FOLL_GET adds one and FOLL_PIN adds
+ * GUP_PIN_COUNTING_BIAS.
+ */
+export class Page {
+  readonly obj: number;
+  refcount = 1;
+  mapcount = 0;
+  /** PageAnon. */
+  anon = false;
+  /** PageSwapCache, with the entry it caches. */
+  swapcache = false;
+  swapEntry = 0;
+  /** PageAnonExclusive (5.19): only one mm can map this anon page. Kept by every kernel model; only some strategies consult it. */
+  anonExclusive = false;
+  dirty = false;
+  /** The 2009 fork-copy patch's PG_gup: GUP touched this page since it was allocated. */
+  gupMarked = false;
+  /** ZERO_PAGE: shared, read-only, never counted. */
+  readonly zero: boolean;
+  freed = false;
+  /** PG_locked. */
+  readonly lock: Mutex;
+  readonly rmap: RmapItem[] = [];
+  readonly data: Uint8Array;
+
+  constructor(sched: Scheduler, readonly pfn: number, pageSize: number, zero = false) {
+    this.obj = sched.newObject();
+    this.lock = new Mutex(sched, `page ${pfn} lock`);
+    this.data = new Uint8Array(pageSize);
+    this.zero = zero;
+  }
+
+  /** page_maybe_dma_pinned() for a small page. */
+  get maybeDmaPinned(): boolean {
+    return this.refcount >= GUP_PIN_COUNTING_BIAS;
+  }
+
+  toString(): string {
+    return this.zero ? 'zero page' : `page ${this.pfn}`;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * kernel/fork.c dup_mmap() and mm/memory.c copy_page_range(): fork shares every anonymous page with
+ * the child read-only (COW), unless the forkMustCopy hook says this page must be copied now.
+ */
+import type { Kernel } from '../Kernel.js';
+import type { KGen, Task } from '../sched/Task.js';
+import type { MmStruct } from './MmStruct.js';
+import { PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
+import { page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
+import { swap_duplicate } from './swap.js';
+import { Vma, is_cow_mapping } from './Vma.js';
+
+export type ForkResult = { mm: MmStruct } | { err: 'ENOMEM' };
+
+export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string): KGen<ForkResult> {
+  yield* k.hooks.forkBegin(k, t, oldmm);
+  yield* oldmm.mmap_lock.down_write(t);
+  const mm = k.newMm(childName);
+  mm.nextVpn = oldmm.nextVpn;
+  let err = false;
+  for (const vma of oldmm.vmas) {
+    const nv = new Vma(mm, vma.name, vma.start, vma.end, { read: vma.read, write: vma.write }, vma.shared);
+    nv.mayWrite = vma.mayWrite;
+    mm.vmas.push(nv);
+    if (!(yield* copy_pte_range(k, t, oldmm, mm, vma, nv))) {
+      err = true;
+      break;
+    }
+  }
+  k.stats.tlbFlushes++; // flush_tlb_mm(oldmm): the parent's ptes were write-protected
+  oldmm.mmap_lock.up_write(t);
+  k.hooks.forkEnd(k, t, oldmm);
+  if (err) return { err: 'ENOMEM' };
+  return { mm };
+}
+
+function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, nv: Vma): KGen<boolean> {
+  yield* dst.ptl.lock(t);
+  yield* src.ptl.lock(t);
+  let ok = true;
+  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+    const s = src.pt.get(vpn);
+    if (s === undefined || s.kind === PTE_NONE) continue;
+    const d = dst.pte(vpn);
+    if (s.kind === PTE_PRESENT) {
+      if (!copy_present_pte(k, t, src, dst, vma, s, d)) {
+        ok = false;
+        break;
+      }
+    } else if (s.kind === PTE_SWAP) {
+      copy_nonpresent_pte(k, s, d);
+    }
+  }
+  src.ptl.unlock(t);
+  dst.ptl.unlock(t);
+  void nv;
+  return ok;
+}
+
+/** copy_nonpresent_pte(): the child refers to the same swap slot; neither side is exclusive now. */
+function copy_nonpresent_pte(k: Kernel, s: Pte, d: Pte): void {
+  swap_duplicate(k, s.swp);
+  if (s.swpExclusive) {
+    s.swpExclusive = false;
+    s.seq++;
+  }
+  d.setSwap(s.swp, false);
+}
+
+/**
+ * copy_present_pte(): share the page write-protected in both, or (forkMustCopy) give the child a
+ * copy now, as the 2009 fork-copy patch and 70e806e4e645 do for pages that may be under DMA.
+ */
+function copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, s: Pte, d: Pte): boolean {
+  const page = s.page!;
+  if (page.zero) {
+    d.setPresent(page, false, false);
+    return true;
+  }
+  if (is_cow_mapping(vma) && page.anon && k.hooks.forkMustCopy(k, page, src, vma)) {
+    const np = k.alloc_page();
+    if (np === null) return false;
+    np.data.set(page.data);
+    k.stats.pageCopies++;
+    k.stats.forkCopies++;
+    page_add_new_anon_rmap(np, dst, d.vpn);
+    d.setPresent(np, vma.write, true);
+    k.tracing && k.log(t, 'copy_present_pte', `${page} may be under DMA: child gets copy ${np}`);
+    return true;
+  }
+  let write = s.write;
+  if (is_cow_mapping(vma) && s.write) {
+    s.wrprotect();
+    write = false;
+  }
+  k.get_page(page);
+  page_dup_rmap(page, dst, d.vpn);
+  page.anonExclusive = false;
+  d.setPresent(page, write, s.dirty);
+  k.tracing && k.log(t, 'copy_present_pte', `share ${page} R/O (refcount ${page.refcount}, mapcount ${page.mapcount})`);
+  return true;
+}

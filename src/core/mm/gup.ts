@@ -1,0 +1,227 @@
+/**
+ * mm/gup.c: get_user_pages and pin_user_pages, slow path (__get_user_pages, follow_page_pte,
+ * faultin_page) and the lockless gup_fast walk.
+ */
+import type { Kernel } from '../Kernel.js';
+import { READ, WRITE } from '../sched/Access.js';
+import type { KGen, Task } from '../sched/Task.js';
+import {
+  FAULT_FLAG_ALLOW_RETRY,
+  FAULT_FLAG_KILLABLE,
+  FAULT_FLAG_REMOTE,
+  FAULT_FLAG_RETRY_NOWAIT,
+  FAULT_FLAG_TRIED,
+  FAULT_FLAG_UNSHARE,
+  FAULT_FLAG_WRITE,
+  FOLL_GET,
+  FOLL_NOWAIT,
+  FOLL_PIN,
+  FOLL_REMOTE,
+  FOLL_TRIED,
+  FOLL_WRITE,
+  VM_FAULT_ERROR,
+  VM_FAULT_OOM,
+  VM_FAULT_RETRY,
+  follFlagNames,
+} from './flags.js';
+import { handle_mm_fault } from './memory.js';
+import type { MmStruct } from './MmStruct.js';
+import { GUP_PIN_COUNTING_BIAS, type Page } from './Page.js';
+import { PTE_PRESENT } from './Pte.js';
+import { is_cow_mapping } from './Vma.js';
+
+export type Errno = 'EFAULT' | 'ENOMEM' | 'EINTR' | 'EBUSY' | 'EAGAIN' | 'EINVAL' | 'EEXIST' | 'EADDRINUSE' | 'ENOENT' | 'ESRCH';
+
+export interface GupResult {
+  pages: Page[];
+  err: Errno | null;
+}
+
+/** `locked` as get_user_pages_locked() passes it: cleared when the fault path dropped mmap_lock. */
+export interface Locked {
+  locked: boolean;
+}
+
+const NEED_FAULT = 1;
+const NEED_UNSHARE = 2;
+
+/** try_grab_page(): FOLL_GET takes a reference, FOLL_PIN takes GUP_PIN_COUNTING_BIAS of them. */
+export function try_grab_page(k: Kernel, page: Page, gupFlags: number): void {
+  if (page.zero) return;
+  if (gupFlags & FOLL_PIN) {
+    page.refcount += GUP_PIN_COUNTING_BIAS;
+  } else k.get_page(page);
+  k.hooks.gupGrabbed(k, page, gupFlags);
+}
+
+/** unpin_user_page() / put_page() for a page GUP returned. */
+export function gup_put_page(k: Kernel, page: Page, gupFlags: number): void {
+  if (page.zero) return;
+  k.put_page(page, gupFlags & FOLL_PIN ? GUP_PIN_COUNTING_BIAS : 1);
+}
+
+/** follow_page_pte(): under the PTL, return the page if the pte allows this access. */
+function* follow_page_pte(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlags: number): KGen<Page | number> {
+  yield* mm.ptl.lock(t);
+  const pte = mm.pt.get(vpn);
+  if (pte === undefined || pte.kind !== PTE_PRESENT) {
+    mm.ptl.unlock(t);
+    return NEED_FAULT;
+  }
+  if (gupFlags & FOLL_WRITE && !pte.write) {
+    mm.ptl.unlock(t);
+    return NEED_FAULT;
+  }
+  const page = pte.page!;
+  if (!pte.write && !page.zero && k.hooks.gupMustUnshare(k, page, gupFlags)) {
+    mm.ptl.unlock(t);
+    return NEED_UNSHARE;
+  }
+  try_grab_page(k, page, gupFlags);
+  if (gupFlags & FOLL_WRITE) {
+    pte.dirty = true;
+    page.dirty = true;
+  }
+  k.tracing && k.log(t, 'follow_page_pte', `${follFlagNames(gupFlags)} ${page} (refcount ${page.refcount})`);
+  mm.ptl.unlock(t);
+  return page;
+}
+
+/**
+ * faultin_page(): returns 0 to retry follow_page, 'EBUSY' when the fault path dropped mmap_lock
+ * (VM_FAULT_RETRY), or an errno.
+ */
+function* faultin_page(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlags: number, unshare: boolean, locked: Locked | null): KGen<0 | Errno> {
+  const vma = mm.find_vma(vpn);
+  if (vma === null) return 'EFAULT';
+  let flags = 0;
+  if (gupFlags & FOLL_WRITE) flags |= FAULT_FLAG_WRITE;
+  if (unshare) flags |= FAULT_FLAG_UNSHARE;
+  if (gupFlags & FOLL_REMOTE) flags |= FAULT_FLAG_REMOTE;
+  if (locked !== null) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
+  if (gupFlags & FOLL_NOWAIT) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT;
+  if (gupFlags & FOLL_TRIED) flags |= FAULT_FLAG_TRIED;
+  const ret = yield* handle_mm_fault(k, t, vma, vpn, flags);
+  if (ret & VM_FAULT_ERROR) return ret & VM_FAULT_OOM ? 'ENOMEM' : 'EFAULT';
+  if (ret & VM_FAULT_RETRY) {
+    if (!(flags & FAULT_FLAG_RETRY_NOWAIT) && locked !== null) locked.locked = false;
+    return 'EBUSY';
+  }
+  return 0;
+}
+
+/**
+ * __get_user_pages(): called with mmap_lock held for read. Returns how many pages it got; on
+ * 'EBUSY' mmap_lock has been dropped (locked.locked is false).
+ */
+export function* __get_user_pages(
+  k: Kernel,
+  t: Task,
+  mm: MmStruct,
+  start: number,
+  nr: number,
+  gupFlags: number,
+  out: Page[],
+  locked: Locked | null,
+): KGen<Errno | null> {
+  if (gupFlags & FOLL_PIN) mm.hasPinned = true;
+  for (let i = 0; i < nr; i++) {
+    const vpn = start + i;
+    const vma = mm.find_vma(vpn);
+    if (vma === null) return 'EFAULT';
+    let foll = gupFlags;
+    if (foll & FOLL_WRITE ? !vma.write : !vma.read) return 'EFAULT';
+    if (!(foll & FOLL_WRITE) && is_cow_mapping(vma) && k.hooks.gupForceCowBreak(k, vma, foll)) foll |= FOLL_WRITE;
+    for (;;) {
+      if (t.fatal) return 'EINTR';
+      const r = yield* follow_page_pte(k, t, mm, vpn, foll);
+      if (typeof r !== 'number') {
+        out.push(r);
+        break;
+      }
+      const e = yield* faultin_page(k, t, mm, vpn, foll, r === NEED_UNSHARE, locked);
+      if (e !== 0) return e;
+    }
+  }
+  return null;
+}
+
+/**
+ * get_user_pages_locked()/pin_user_pages(): the slow path under mmap_lock, retrying a page whose
+ * fault dropped the lock (VM_FAULT_RETRY) with FOLL_TRIED, as __get_user_pages_locked() does.
+ */
+export function* gup_slow(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number, out: Page[], useLocked: boolean): KGen<Errno | null> {
+  k.stats.gupCalls++;
+  yield* mm.mmap_lock.down_read(t);
+  const locked: Locked | null = useLocked ? { locked: true } : null;
+  let done = out.length;
+  let flags = gupFlags;
+  for (;;) {
+    const err = yield* __get_user_pages(k, t, mm, start + (out.length - done), nr - (out.length - done), flags, out, locked);
+    if (err !== 'EBUSY' || locked === null || locked.locked) {
+      if (locked === null || locked.locked) mm.mmap_lock.up_read(t);
+      return err === 'EBUSY' ? 'EFAULT' : err;
+    }
+    // The fault dropped mmap_lock: retake it and retry the page once with FOLL_TRIED.
+    k.stats.faultRetries++;
+    if (t.fatal) return 'EINTR';
+    yield* mm.mmap_lock.down_read(t);
+    locked.locked = true;
+    flags = gupFlags | FOLL_TRIED;
+    void done;
+  }
+}
+
+/**
+ * gup_fast: walk the page table without mmap_lock or the PTL (IRQs off), grab each page, then
+ * recheck the pte and back out if it changed. Stops at the first page it cannot take; the caller
+ * falls back to the slow path for the rest.
+ */
+export function* gup_fast(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number, out: Page[]): KGen<void> {
+  let foll = gupFlags;
+  if (gupFlags & FOLL_PIN) mm.hasPinned = true;
+  for (let i = 0; i < nr; i++) {
+    const vpn = start + i;
+    const pte = mm.pt.get(vpn);
+    if (pte === undefined) return;
+    yield pte.obj * 4 + READ;
+    if (!(gupFlags & FOLL_WRITE) && k.hooks.gupForceCowBreak(k, null, gupFlags)) foll = gupFlags | FOLL_WRITE;
+    if (pte.kind !== PTE_PRESENT || (foll & FOLL_WRITE && !pte.write)) return;
+    const page = pte.page!;
+    if (page.zero && foll & FOLL_WRITE) return;
+    if (!k.hooks.gupFastMayGrab(k, page, pte, foll)) return;
+    if (!pte.write && !page.zero && k.hooks.gupMustUnshare(k, page, foll)) return;
+    const seq = pte.seq;
+    yield page.obj * 4 + WRITE;
+    if (page.freed) return;
+    try_grab_page(k, page, foll);
+    if (pte.seq !== seq && (pte.kind !== PTE_PRESENT || pte.page !== page || (foll & FOLL_WRITE && !pte.write))) {
+      gup_put_page(k, page, foll);
+      return;
+    }
+    if (foll & FOLL_WRITE) page.dirty = true;
+    k.tracing && k.log(t, 'gup_fast', `${follFlagNames(foll)} ${page} (refcount ${page.refcount})`);
+    out.push(page);
+  }
+}
+
+/** get_user_pages_fast() / pin_user_pages_fast(): gup_fast, then the slow path for the rest. */
+export function* get_user_pages_fast(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number): KGen<GupResult> {
+  const pages: Page[] = [];
+  yield* gup_fast(k, t, mm, start, nr, gupFlags, pages);
+  if (pages.length === nr) {
+    k.stats.gupCalls++;
+    return { pages, err: null };
+  }
+  const err = yield* gup_slow(k, t, mm, start + pages.length, nr - pages.length, gupFlags, pages, true);
+  return { pages, err };
+}
+
+/** get_user_pages() / pin_user_pages() (slow path only, with `locked` so faults may retry). */
+export function* get_user_pages(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number, useLocked = true): KGen<GupResult> {
+  const pages: Page[] = [];
+  const err = yield* gup_slow(k, t, mm, start, nr, gupFlags, pages, useLocked);
+  return { pages, err };
+}
+
+export { FOLL_GET };

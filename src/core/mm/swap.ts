@@ -1,0 +1,131 @@
+import { BUG_ON, KernelBug } from '../bug.js';
+import type { Kernel } from '../Kernel.js';
+import type { Page } from './Page.js';
+
+/** A swap slot: the swap count (ptes referencing it), SWAP_HAS_CACHE, and the data written out. */
+export interface SwapSlot {
+  count: number;
+  cache: Page | null;
+  data: Uint8Array | null;
+}
+
+/** The swap device: slots by entry number. */
+export class SwapDevice {
+  readonly slots = new Map<number, SwapSlot>();
+  private next = 1;
+
+  alloc(): number {
+    const e = this.next++;
+    this.slots.set(e, { count: 0, cache: null, data: null });
+    return e;
+  }
+
+  slot(entry: number): SwapSlot {
+    const s = this.slots.get(entry);
+    if (s === undefined) throw new KernelBug(`bad swap entry ${entry}`);
+    return s;
+  }
+
+  /** Free the slot once neither a pte nor the swap cache refers to it. */
+  maybeFree(entry: number): void {
+    const s = this.slots.get(entry);
+    if (s !== undefined && s.count === 0 && s.cache === null) this.slots.delete(entry);
+  }
+}
+
+/** page_swapcount(): how many swap ptes still refer to the page's slot. */
+export function page_swapcount(k: Kernel, page: Page): number {
+  return page.swapcache ? k.swap.slot(page.swapEntry).count : 0;
+}
+
+/** add_to_swap(): give the page a slot and put it in the swap cache (which takes a reference). */
+export function add_to_swap(k: Kernel, page: Page): void {
+  BUG_ON(page.swapcache, `${page} already in swap cache`);
+  const e = k.swap.alloc();
+  k.swap.slot(e).cache = page;
+  page.swapcache = true;
+  page.swapEntry = e;
+  page.dirty = true;
+  k.get_page(page);
+}
+
+/** delete_from_swap_cache(): drop the cache's reference; the slot goes once no pte needs it. */
+export function delete_from_swap_cache(k: Kernel, page: Page): void {
+  BUG_ON(!page.swapcache, `${page} not in swap cache`);
+  const e = page.swapEntry;
+  k.swap.slot(e).cache = null;
+  page.swapcache = false;
+  page.swapEntry = 0;
+  k.swap.maybeFree(e);
+  k.put_page(page);
+}
+
+/** swap_duplicate(): one more pte refers to the slot (fork copying a swap pte, or unmapping). */
+export function swap_duplicate(k: Kernel, entry: number): void {
+  k.swap.slot(entry).count++;
+}
+
+/** swap_free(): a swap pte went away. */
+export function swap_free(k: Kernel, entry: number): void {
+  const s = k.swap.slot(entry);
+  if (s.count <= 0) throw new KernelBug(`swap_free: slot ${entry} count underflow`);
+  s.count--;
+  k.swap.maybeFree(entry);
+}
+
+/** lookup_swap_cache(): the cached page, with a reference for the caller. */
+export function lookup_swap_cache(k: Kernel, entry: number): Page | null {
+  const p = k.swap.slot(entry).cache;
+  if (p !== null) k.get_page(p);
+  return p;
+}
+
+/**
+ * reuse_swap_page() as in 2.6.32 (mm/swapfile.c), the mapcount-based reuse test: the page may be
+ * written in place if at most one pte maps it or refers to its swap slot. GUP references are not
+ * counted, which is bug 2 of the 2009 thread. Called with the page locked.
+ */
+export function reuse_swap_page(k: Kernel, page: Page): boolean {
+  let count = page.mapcount;
+  if (count <= 1 && page.swapcache) {
+    count += page_swapcount(k, page);
+    if (count === 1) {
+      delete_from_swap_cache(k, page);
+      page.dirty = true;
+    }
+  }
+  return count <= 1;
+}
+
+/** try_to_free_swap(): drop the page from the swap cache if no swap pte refers to it any more. */
+export function try_to_free_swap(k: Kernel, page: Page): boolean {
+  if (!page.swapcache) return false;
+  if (page_swapcount(k, page) !== 0) return false;
+  delete_from_swap_cache(k, page);
+  page.dirty = true;
+  return true;
+}
+
+/**
+ * free_swap_and_cache(): a zapped swap pte. If that was the last reference to the slot and only the
+ * swap cache holds the page, the page goes too.
+ */
+export function free_swap_and_cache(k: Kernel, entry: number): void {
+  const s = k.swap.slot(entry);
+  const page = s.cache;
+  swap_free(k, entry);
+  if (page !== null && s.count === 0 && page.refcount === 1 && page.lock.owner === null) {
+    delete_from_swap_cache(k, page);
+  }
+}
+
+/** __read_swap_cache_async(): a freshly read page joins the swap cache (one reference for it). */
+export function add_to_swap_cache_fresh(k: Kernel, page: Page, entry: number): void {
+  const s = k.swap.slot(entry);
+  if (s.data) page.data.set(s.data);
+  s.cache = page;
+  page.swapcache = true;
+  page.swapEntry = entry;
+  page.anon = true;
+  k.get_page(page);
+}

@@ -1,0 +1,17 @@
+import type { Task } from './Task.js';
+
+/**
+ * Decides which runnable task runs at a choice point (a step where more than one can). The explorer's
+ * strategies (DFS, random, PCT, replay) are choosers; the scheduler knows nothing else about them.
+ */
+export interface Chooser {
+  /** `runnable` holds `n` tasks ordered by id; `cur` is the task that ran last (may be blocked or done). */
+  choose(runnable: Task[], n: number, cur: Task | null): Task;
+}
+
+/** The schedule with no preemptions: keep running the current task, else the lowest-numbered one. */
+export function defaultChoice(runnable: Task[], n: number, cur: Task | null): Task {
+  if (cur !== null && cur.state === 0) return cur;
+  return runnable[0]!;
+  void n;
+}

@@ -1,0 +1,48 @@
+import { BLOCK, LOCK } from './Access.js';
+import type { KGen, Task } from './Task.js';
+import type { Scheduler } from './Scheduler.js';
+import { KernelBug } from '../bug.js';
+
+/** struct mutex, and the page lock (PG_locked) which sleeps the same way. */
+export class Mutex {
+  readonly id: number;
+  owner: Task | null = null;
+  private waiters: Task[] = [];
+  constructor(readonly sched: Scheduler, readonly label: string) {
+    this.id = sched.newObject();
+  }
+
+  /** mutex_lock / lock_page. With `killable`, returns false if a fatal signal ends the wait. */
+  *lock(t: Task, killable = false): KGen<boolean> {
+    yield this.id * 4 + LOCK;
+    while (this.owner !== null) {
+      if (this.owner === t) throw new KernelBug(`recursive lock of ${this.label} by ${t.name}`);
+      if (killable && t.fatal) return false;
+      this.waiters.push(t);
+      t.sleep(this, killable);
+      yield this.id * 4 + BLOCK;
+      const i = this.waiters.indexOf(t);
+      if (i >= 0) this.waiters.splice(i, 1);
+    }
+    this.owner = t;
+    this.sched.stats.lockAcquires++;
+    return true;
+  }
+
+  trylock(t: Task): boolean {
+    if (this.owner !== null) return false;
+    this.owner = t;
+    this.sched.stats.lockAcquires++;
+    return true;
+  }
+
+  unlock(t: Task): void {
+    if (this.owner !== t) throw new KernelBug(`unlock of ${this.label} by ${t.name}, owner ${this.owner?.name ?? 'none'}`);
+    this.owner = null;
+    const ws = this.waiters;
+    if (ws.length) {
+      this.waiters = [];
+      for (const w of ws) w.wake();
+    }
+  }
+}

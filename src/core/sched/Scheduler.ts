@@ -1,0 +1,109 @@
+import { Stats } from '../stats.js';
+import type { TraceEvent } from '../trace.js';
+import type { Chooser } from './Chooser.js';
+import { KernelBug } from '../bug.js';
+import { BLOCKED, DONE, RUNNABLE, Task, type KGen } from './Task.js';
+
+export type RunEnd =
+  | { kind: 'done' }
+  | { kind: 'deadlock'; blocked: string[] }
+  | { kind: 'livelock'; steps: number }
+  | { kind: 'bug'; message: string; task: string }
+  | { kind: 'error'; message: string; task: string };
+
+/** Thrown by code that must abandon an execution on purpose (e.g. a fatal signal unwinding). */
+export class ThreadExit extends Error {}
+
+/**
+ * A deterministic scheduler over generator threads. One execution owns one Scheduler; nothing here
+ * reads a clock or unseeded randomness. The inner loop is allocation-free unless tracing.
+ */
+export class Scheduler {
+  readonly tasks: Task[] = [];
+  readonly stats = new Stats();
+  steps = 0;
+  /** Choice points passed so far (steps where more than one task could run). */
+  choicePoints = 0;
+  current: Task | null = null;
+  trace: TraceEvent[] | null = null;
+  private nextObj = 1;
+  private runnable: Task[] = [];
+  /** Called when a task finishes (return or ThreadExit). */
+  onTaskExit: ((t: Task) => void) | null = null;
+  /** Called between steps; may stop the run early (e.g. a spurious-wakeup injector). */
+  beforeStep: ((s: Scheduler) => void) | null = null;
+
+  constructor(
+    public chooser: Chooser,
+    readonly maxSteps: number,
+  ) {}
+
+  newObject(): number {
+    return this.nextObj++;
+  }
+
+  spawn(name: string, owner: unknown, kernelThread: boolean, body: (t: Task) => KGen): Task {
+    const t = new Task(this, this.tasks.length, name, owner, kernelThread);
+    t.gen = body(t);
+    this.tasks.push(t);
+    return t;
+  }
+
+  log(t: Task, fn: string, event: string): void {
+    this.trace?.push({ step: this.steps, cpu: t.name, fn, event });
+  }
+
+  run(): RunEnd {
+    const tasks = this.tasks;
+    const runnable = this.runnable;
+    let cur: Task | null = null;
+    for (;;) {
+      if (this.beforeStep !== null) this.beforeStep(this);
+      let n = 0;
+      for (let i = 0; i < tasks.length; i++) {
+        const t = tasks[i]!;
+        if (t.state === RUNNABLE) runnable[n++] = t;
+      }
+      if (n === 0) {
+        const blocked: string[] = [];
+        for (const t of tasks) if (t.state === BLOCKED) blocked.push(t.name);
+        this.stats.steps = this.steps;
+        return blocked.length ? { kind: 'deadlock', blocked } : { kind: 'done' };
+      }
+      let next: Task;
+      if (n === 1) next = runnable[0]!;
+      else {
+        next = this.chooser.choose(runnable, n, cur);
+        this.choicePoints++;
+      }
+      cur = next;
+      this.current = next;
+      this.steps++;
+      try {
+        const r = next.gen.next();
+        if (r.done === true) this.finish(next);
+        else next.pending = r.value;
+      } catch (e) {
+        if (e instanceof ThreadExit) {
+          this.finish(next);
+        } else {
+          this.stats.steps = this.steps;
+          const message = e instanceof Error ? e.message : String(e);
+          return e instanceof KernelBug
+            ? { kind: 'bug', message, task: next.name }
+            : { kind: 'error', message: e instanceof Error && e.stack ? e.stack : message, task: next.name };
+        }
+      }
+      if (this.steps >= this.maxSteps) {
+        this.stats.steps = this.steps;
+        return { kind: 'livelock', steps: this.steps };
+      }
+    }
+  }
+
+  private finish(t: Task): void {
+    t.state = DONE;
+    t.pending = -1;
+    if (this.onTaskExit !== null) this.onTaskExit(t);
+  }
+}

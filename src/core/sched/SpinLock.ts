@@ -1,0 +1,50 @@
+import { BLOCK, LOCK } from './Access.js';
+import type { KGen, Task } from './Task.js';
+import type { Scheduler } from './Scheduler.js';
+import { KernelBug } from '../bug.js';
+
+/**
+ * spinlock_t. A contended spinner is modelled as a sleeper woken at unlock: the interleavings are
+ * the same and the explorer does not waste steps spinning.
+ */
+export class SpinLock {
+  readonly id: number;
+  owner: Task | null = null;
+  private waiters: Task[] = [];
+  constructor(readonly sched: Scheduler, readonly label: string) {
+    this.id = sched.newObject();
+  }
+
+  *lock(t: Task): KGen {
+    yield this.id * 4 + LOCK;
+    while (this.owner !== null) {
+      if (this.owner === t) throw new KernelBug(`recursive spin_lock(${this.label}) by ${t.name}`);
+      this.waiters.push(t);
+      t.sleep(this);
+      yield this.id * 4 + BLOCK;
+    }
+    this.owner = t;
+    this.sched.stats.lockAcquires++;
+  }
+
+  trylock(t: Task): boolean {
+    if (this.owner !== null) return false;
+    this.owner = t;
+    this.sched.stats.lockAcquires++;
+    return true;
+  }
+
+  unlock(t: Task): void {
+    if (this.owner !== t) throw new KernelBug(`spin_unlock(${this.label}) by ${t.name}, owner ${this.owner?.name ?? 'none'}`);
+    this.owner = null;
+    const ws = this.waiters;
+    if (ws.length) {
+      this.waiters = [];
+      for (const w of ws) w.wake();
+    }
+  }
+
+  held(t: Task): boolean {
+    return this.owner === t;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Per-execution cost counters. The names are fixed by the contract (results.json `cost`); a family
+ * may add more. Plain fields, bumped in place: the inner loop must not allocate.
+ */
+export class Stats {
+  pageCopies = 0;
+  pagesAllocated = 0;
+  peakPages = 0;
+  faults = 0;
+  faultRetries = 0;
+  gupCalls = 0;
+  lockAcquires = 0;
+  mmapLockMaxHoldSteps = 0;
+  mmapWriterWaitSteps = 0;
+  tlbFlushes = 0;
+  syscalls = 0;
+  steps = 0;
+  /** Pages that fork copied instead of sharing. */
+  forkCopies = 0;
+  /** Write faults that copied a page that nobody else could see (a needless COW). */
+  swapIns = 0;
+  swapOuts = 0;
+}
+
+export type CostName = Exclude<keyof Stats, never>;
+
+export const COST_NAMES: readonly CostName[] = Object.keys(new Stats()) as CostName[];

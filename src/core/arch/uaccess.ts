@@ -5,15 +5,16 @@
 import type { Kernel } from '../Kernel.js';
 import type { MmStruct } from '../mm/MmStruct.js';
 import { PTE_PRESENT } from '../mm/Pte.js';
+import type { Runs } from '../mm/PageData.js';
 import { READ, WRITE } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import { do_user_addr_fault, type UserFault } from './fault.js';
 
 /**
  * Access `len` bytes at byte address `addr`. A store writes `fill`; a load copies into `out`
- * (which must hold `len` bytes). Stops at the first fault that cannot be resolved.
+ * as runs of bytes. Stops at the first fault that cannot be resolved.
  */
-export function* user_access(k: Kernel, t: Task, mm: MmStruct, addr: number, len: number, fill: number | null, out: Uint8Array | null): KGen<UserFault | null> {
+export function* user_access(k: Kernel, t: Task, mm: MmStruct, addr: number, len: number, fill: number | null, out: Runs | null): KGen<UserFault | null> {
   const ps = k.pageSize;
   const write = fill !== null;
   let done = 0;
@@ -31,7 +32,7 @@ export function* user_access(k: Kernel, t: Task, mm: MmStruct, addr: number, len
         if (write) {
           page.data.fill(fill, off, off + n);
           pte.dirty = true;
-        } else out!.set(page.data.subarray(off, off + n), done);
+        } else page.data.read(off, off + n, out!, done);
         pte.young = true;
         break;
       }

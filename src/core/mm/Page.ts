@@ -1,6 +1,7 @@
 import { Mutex } from '../sched/Mutex.js';
 import type { Scheduler } from '../sched/Scheduler.js';
 import type { MmStruct } from './MmStruct.js';
+import { PageData } from './PageData.js';
 
 /** include/linux/mm.h: a FOLL_PIN on a small page adds this much to its refcount. */
 export const GUP_PIN_COUNTING_BIAS = 1024;
@@ -36,12 +37,12 @@ export class Page {
   /** PG_locked. */
   readonly lock: Mutex;
   readonly rmap: RmapItem[] = [];
-  readonly data: Uint8Array;
+  readonly data: PageData;
 
   constructor(sched: Scheduler, readonly pfn: number, pageSize: number, zero = false) {
     this.obj = sched.newObject();
     this.lock = new Mutex(sched, `page ${pfn} lock`);
-    this.data = new Uint8Array(pageSize);
+    this.data = new PageData(pageSize);
     this.zero = zero;
   }
 

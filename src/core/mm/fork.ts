@@ -80,7 +80,7 @@ function copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma:
   if (is_cow_mapping(vma) && page.anon && k.hooks.forkMustCopy(k, page, src, vma)) {
     const np = k.alloc_page();
     if (np === null) return false;
-    np.data.set(page.data);
+    np.data.copyFrom(page.data);
     k.stats.pageCopies++;
     k.stats.forkCopies++;
     page_add_new_anon_rmap(np, dst, d.vpn);

@@ -162,7 +162,7 @@ function* wp_page_copy(k: Kernel, f: FaultCtx, old: Page, unshare: boolean): KGe
   }
   if (!old.zero) {
     yield old.obj * 4 + READ;
-    page.data.set(old.data);
+    page.data.copyFrom(old.data);
     k.stats.pageCopies++;
   }
   yield* mm.ptl.lock(f.t);

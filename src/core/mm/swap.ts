@@ -1,12 +1,13 @@
 import { BUG_ON, KernelBug } from '../bug.js';
 import type { Kernel } from '../Kernel.js';
 import type { Page } from './Page.js';
+import type { PageData } from './PageData.js';
 
 /** A swap slot: the swap count (ptes referencing it), SWAP_HAS_CACHE, and the data written out. */
 export interface SwapSlot {
   count: number;
   cache: Page | null;
-  data: Uint8Array | null;
+  data: PageData | null;
 }
 
 /** The swap device: slots by entry number. */
@@ -122,7 +123,7 @@ export function free_swap_and_cache(k: Kernel, entry: number): void {
 /** __read_swap_cache_async(): a freshly read page joins the swap cache (one reference for it). */
 export function add_to_swap_cache_fresh(k: Kernel, page: Page, entry: number): void {
   const s = k.swap.slot(entry);
-  if (s.data) page.data.set(s.data);
+  if (s.data) page.data.copyFrom(s.data);
   s.cache = page;
   page.swapcache = true;
   page.swapEntry = entry;

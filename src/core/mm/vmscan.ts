@@ -27,7 +27,7 @@ export function* shrink_page(k: Kernel, t: Task, page: Page): KGen<ReclaimResult
       if (page.mapcount > 0 && !(yield* try_to_unmap(k, t, page))) return 'kept';
       if (page.dirty) {
         yield page.obj * 4 + WRITE; // pageout(): write to swap
-        k.swap.slot(page.swapEntry).data = page.data.slice();
+        k.swap.slot(page.swapEntry).data = page.data.clone();
         page.dirty = false;
       }
       // __remove_mapping(): only the swap cache and our isolation reference may remain.

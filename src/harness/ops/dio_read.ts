@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { blockdev_direct_IO } from '../../core/io/blockdev.js';
+import { defineOp } from './OpDef.js';
+import { at, byte, gup, len, name, off } from './common.js';
+
+/** O_DIRECT read (AIO-style): GUP for write, then the device DMAs `fill` into the buffer in chunks. */
+export const dio_read = defineOp({
+  name: 'dio_read',
+  summary: 'O_DIRECT read: GUP the buffer for write; the device DMAs `fill` into it asynchronously',
+  args: z.strictObject({ as: name, at, off, len, fill: byte, gup, chunks: z.number().int().min(1).max(8).default(2) }),
+  refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'dio' } }),
+  *run({ k, t, proc, ex }, a) {
+    const w = ex.where(proc, a.at, a.off, a.len);
+    const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: true, addr: w.addr, len: w.len, pin: a.gup === 'pin', fill: a.fill, chunks: a.chunks }, {
+      dmaToMemory: (c) => {
+        const now = ex.oracle.now();
+        ex.oracle.write(proc.name, w.vma, w.off + c.off, c.len, a.fill, now, now, 'dma');
+      },
+    });
+    if (typeof r === 'string') return r;
+    proc.handles.set(a.as, { kind: 'dio', req: r, vma: w.vma, off: w.off, len: w.len });
+    return null;
+  },
+});

@@ -1,0 +1,15 @@
+import { defineOp } from './OpDef.js';
+import { name } from './common.js';
+
+export const dio_wait = defineOp({
+  name: 'dio_wait',
+  summary: 'wait for that O_DIRECT I/O to complete',
+  args: name,
+  refs: (id) => ({ uses: [{ handle: id, kind: 'dio' }] }),
+  *run({ t, proc }, id) {
+    const h = proc.handles.get(id);
+    if (h?.kind !== 'dio') return 'EINVAL';
+    yield* h.req.done.wait(t);
+    return null;
+  },
+});

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { blockdev_direct_IO } from '../../core/io/blockdev.js';
+import { defineOp } from './OpDef.js';
+import { at, gup, len, name, off } from './common.js';
+
+/**
+ * O_DIRECT write: GUP for read, then the device reads the buffer in chunks. What reaches the disk is
+ * judged against the submitter's memory between submission and that chunk's DMA.
+ */
+export const dio_write = defineOp({
+  name: 'dio_write',
+  summary: 'O_DIRECT write: GUP the buffer for read; the device DMAs it to disk asynchronously',
+  args: z.strictObject({ as: name, at, off, len, gup, chunks: z.number().int().min(1).max(8).default(2) }),
+  refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'dio' } }),
+  *run({ k, t, proc, ex }, a) {
+    const w = ex.where(proc, a.at, a.off, a.len);
+    const t0 = ex.oracle.now();
+    const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: false, addr: w.addr, len: w.len, pin: a.gup === 'pin', fill: 0, chunks: a.chunks }, {
+      dmaFromMemory: (c, data) => {
+        const cw = { vma: w.vma, off: w.off + c.off, len: c.len, addr: w.addr + c.off };
+        ex.observe(proc, cw, data, t0, ex.oracle.now(), 'device', `the disk write ${a.as}`);
+      },
+    });
+    if (typeof r === 'string') return r;
+    proc.handles.set(a.as, { kind: 'dio', req: r, vma: w.vma, off: w.off, len: w.len });
+    return null;
+  },
+});

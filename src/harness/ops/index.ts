@@ -1,0 +1,30 @@
+import type { OpDef } from './OpDef.js';
+import { awaitOp } from './await.js';
+import { dio_read } from './dio_read.js';
+import { dio_wait } from './dio_wait.js';
+import { dio_write } from './dio_write.js';
+import { exit } from './exit.js';
+import { fork } from './fork.js';
+import { madvise } from './madvise.js';
+import { mmap } from './mmap.js';
+import { mprotect } from './mprotect.js';
+import { munmap } from './munmap.js';
+import { pin } from './pin.js';
+import { pin_read } from './pin_read.js';
+import { pin_write } from './pin_write.js';
+import { pipe_read } from './pipe_read.js';
+import { post } from './post.js';
+import { read } from './read.js';
+import { swapout } from './swapout.js';
+import { unpin } from './unpin.js';
+import { vmsplice } from './vmsplice.js';
+import { waitpid } from './waitpid.js';
+import { write } from './write.js';
+
+const all: OpDef<any>[] = [
+  read, write, fork, exit, waitpid, post, awaitOp, mmap, munmap, mprotect, madvise, swapout,
+  dio_read, dio_write, dio_wait, vmsplice, pipe_read, pin, pin_read, pin_write, unpin,
+];
+
+/** Every op a workload may use, by name. */
+export const OPS: ReadonlyMap<string, OpDef<any>> = new Map(all.map((o) => [o.name, o]));

@@ -1,0 +1,23 @@
+import { pin_device_read } from '../../core/io/pin.js';
+import { defineOp } from './OpDef.js';
+import { name } from './common.js';
+import { checkPinCoherent } from './pinCheck.js';
+
+/** The device reads the pinned range; it must see what the process's memory holds. */
+export const pin_read = defineOp({
+  name: 'pin_read',
+  summary: 'the device reads memory through the pin',
+  args: name,
+  refs: (id) => ({ uses: [{ handle: id, kind: 'pin' }] }),
+  *run(c, id) {
+    const { k, t, proc, ex } = c;
+    const h = proc.handles.get(id);
+    if (h?.kind !== 'pin' || h.pin.released) return 'EINVAL';
+    const t0 = ex.oracle.now();
+    const off = (h.off % k.pageSize);
+    const data = yield* pin_device_read(k, t, h.pin, off, h.len);
+    checkPinCoherent(c, h, `pin_read ${id}`);
+    ex.observe(proc, { vma: h.vma, off: h.off, len: h.len, addr: 0 }, data, t0, ex.oracle.now(), 'device', `the device reading pin ${id}`);
+    return null;
+  },
+});

@@ -1,0 +1,74 @@
+/**
+ * The reference semantics of one process's view of one mapping: the history of writes that the
+ * process is entitled to see, each with the logical-time interval of the operation that made it.
+ * A read may return any value that was possibly current at some instant of the read's interval
+ * (overlapping operations allow any of their outcomes); a write that completed before another one
+ * started, which itself completed before the read started, is definitely overwritten.
+ */
+
+export type WriteKind = 'init' | 'cpu' | 'dma' | 'zap' | 'unmap';
+
+export interface WriteRec {
+  /** Identity across fork copies: the parent's write and the child's inherited copy share it. */
+  id: number;
+  lo: number;
+  hi: number;
+  /** Byte value; -1 for "unmapped". */
+  value: number;
+  start: number;
+  end: number;
+  /** Who did it: the process (or its I/O) whose memory this is, or its ancestor before fork. */
+  origin: string;
+  kind: WriteKind;
+  /** Can this write hide older ones? Not for writes that overlapped the fork that copied them. */
+  definite: boolean;
+}
+
+export interface Segment {
+  lo: number;
+  hi: number;
+  allowed: WriteRec[];
+}
+
+export class LogicalMemory {
+  recs: WriteRec[] = [];
+  readonly ids = new Set<number>();
+
+  add(r: WriteRec): void {
+    this.recs.push(r);
+    this.ids.add(r.id);
+  }
+
+  /** The memory a fork child starts with: writes that began before the fork ended. */
+  forkCopy(t0: number, t1: number): LogicalMemory {
+    const m = new LogicalMemory();
+    for (const r of this.recs) {
+      if (r.start > t1) continue;
+      m.add({ ...r, definite: r.definite && r.end < t0 });
+    }
+    return m;
+  }
+
+  /** Split [lo, hi) into segments with the writes possibly current in [t0, t1] for each. */
+  segments(lo: number, hi: number, t0: number, t1: number): Segment[] {
+    const cands: WriteRec[] = [];
+    const cuts = [lo, hi];
+    for (const r of this.recs) {
+      if (r.hi <= lo || r.lo >= hi || r.start > t1) continue;
+      cands.push(r);
+      if (r.lo > lo) cuts.push(r.lo);
+      if (r.hi < hi) cuts.push(r.hi);
+    }
+    cuts.sort((a, b) => a - b);
+    const out: Segment[] = [];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const a = cuts[i]!;
+      const b = cuts[i + 1]!;
+      if (a === b) continue;
+      const cover = cands.filter((r) => r.lo <= a && r.hi >= b);
+      const allowed = cover.filter((r) => !cover.some((r2) => r2 !== r && r2.definite && r.end < r2.start && r2.end < t0));
+      out.push({ lo: a, hi: b, allowed });
+    }
+    return out;
+  }
+}

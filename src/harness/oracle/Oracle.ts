@@ -1,0 +1,112 @@
+import type { InvariantId } from './invariants.js';
+import type { Runs } from '../../core/mm/PageData.js';
+import { LogicalMemory, type WriteKind, type WriteRec } from './LogicalMemory.js';
+
+/** How an observation was made; decides which invariant a wrong value violates. */
+export type Channel = 'cpu' | 'device' | 'pipe' | 'final';
+
+export interface Mismatch {
+  invariant: InvariantId;
+  message: string;
+}
+
+function hex(v: number): string {
+  return v < 0 ? 'unmapped' : `0x${v.toString(16).padStart(2, '0').toUpperCase()}`;
+}
+
+/**
+ * The harness's reference semantics for user memory: what each process is entitled to observe.
+ * It never looks at pages or ptes, only at the user-visible operations (their kind, range, value and
+ * logical-time interval), so it is the same for every strategy.
+ */
+export class Oracle {
+  private clock = 0;
+  private nextId = 1;
+  /** process -> mapping name -> logical memory */
+  private readonly mems = new Map<string, Map<string, LogicalMemory>>();
+
+  now(): number {
+    return ++this.clock;
+  }
+
+  mapping(proc: string, vma: string): LogicalMemory {
+    let pm = this.mems.get(proc);
+    if (pm === undefined) {
+      pm = new Map();
+      this.mems.set(proc, pm);
+    }
+    let m = pm.get(vma);
+    if (m === undefined) {
+      m = new LogicalMemory();
+      pm.set(vma, m);
+    }
+    return m;
+  }
+
+  /** A new anonymous mapping reads as zeroes. */
+  map(proc: string, vma: string, size: number): void {
+    this.write(proc, vma, 0, size, 0, -1, -1, 'init');
+  }
+
+  write(proc: string, vma: string, off: number, len: number, value: number, start: number, end: number, kind: WriteKind): void {
+    const r: WriteRec = { id: this.nextId++, lo: off, hi: off + len, value, start, end, origin: proc, kind, definite: true };
+    this.mapping(proc, vma).add(r);
+  }
+
+  fork(parent: string, child: string, t0: number, t1: number): void {
+    const pm = this.mems.get(parent);
+    const cm = new Map<string, LogicalMemory>();
+    if (pm) for (const [name, m] of pm) cm.set(name, m.forkCopy(t0, t1));
+    this.mems.set(child, cm);
+  }
+
+  /**
+   * Judge an observation of `data` at [off, off+len) of a mapping during [t0, t1]. Returns the first
+   * byte that the process was not entitled to see, classified.
+   */
+  check(proc: string, vma: string, off: number, len: number, data: Runs, t0: number, t1: number, channel: Channel, what: string): Mismatch | null {
+    const m = this.mapping(proc, vma);
+    const segs = m.segments(off, off + len, t0, t1);
+    let r = 0;
+    for (const seg of segs) {
+      const allowed = seg.allowed;
+      // Unmapped for the whole interval: only a pipe or pin could show data here, and then it must be
+      // something the process had before; with no such value, there is nothing to judge against.
+      if (allowed.every((w) => w.value < 0)) continue;
+      // Observed runs overlapping this segment.
+      while (r < data.length && data[r + 1]! + off <= seg.lo) r += 3;
+      for (let q = r; q < data.length && data[q]! + off < seg.hi; q += 3) {
+        const v = data[q + 2]!;
+        let ok = false;
+        for (let i = 0; i < allowed.length; i++) if (allowed[i]!.value === v) ok = true;
+        if (ok) continue;
+        return this.classify(proc, vma, Math.max(seg.lo, data[q]! + off), v, allowed, m, channel, what);
+      }
+    }
+    return null;
+  }
+
+  private classify(proc: string, vma: string, byte: number, v: number, allowed: WriteRec[], own: LogicalMemory, channel: Channel, what: string): Mismatch {
+    const expected = [...new Set(allowed.map((r) => hex(r.value)))].join(' or ');
+    const at = `${vma}+${byte}`;
+    for (const [other, pm] of this.mems) {
+      if (other === proc) continue;
+      const om = pm.get(vma);
+      if (!om) continue;
+      for (const r of om.recs) {
+        if (r.value === v && r.lo <= byte && r.hi > byte && !own.ids.has(r.id) && r.kind !== 'init') {
+          const how = r.kind === 'dma' ? `${other}'s O_DIRECT/pin DMA` : `${other}'s write`;
+          return { invariant: 'cross-process-leak', message: `${what} saw ${hex(v)} at ${at}, written by ${how} after fork; ${proc} should see ${expected}` };
+        }
+      }
+    }
+    const lost = allowed.find((r) => r.kind === 'dma' && r.value !== v);
+    if ((channel === 'cpu' || channel === 'final') && lost) {
+      return { invariant: 'lost-dio-read', message: `${what} saw ${hex(v)} at ${at}; the DMA of ${proc}'s own I/O put ${hex(lost.value)} there` };
+    }
+    if (channel === 'device') {
+      return { invariant: 'pin-incoherent', message: `${what} saw ${hex(v)} at ${at} through the GUP'd page while ${proc} has ${expected} there` };
+    }
+    return { invariant: 'user-memory-corruption', message: `${what} saw ${hex(v)} at ${at}; ${proc} wrote ${expected}` };
+  }
+}

@@ -1,0 +1,46 @@
+import type { TraceEvent } from '../core/trace.js';
+
+/** results.json, as the contract fixes it. */
+export interface ResultsFile {
+  faultline: 1;
+  seed: number;
+  startedAt: string;
+  runs: RunResult[];
+}
+
+export interface ViolationResult {
+  invariant: string;
+  message: string;
+  replay: string;
+  /** Of the minimised counterexample. */
+  preemptions: number;
+  steps: number;
+  /** Scheduler step at which the invariant was found violated. */
+  at: number;
+  trace: TraceEvent[];
+}
+
+export interface CostSummary {
+  min: number;
+  median: number;
+  max: number;
+}
+
+export interface RunResult {
+  workload: string;
+  strategy: string;
+  verdict: 'pass' | 'fail' | 'error';
+  violations: ViolationResult[];
+  expected: string[] | null;
+  matchesExpected: boolean | null;
+  exploration: { mode: string; executions: number; complete: boolean; steps: number; ms: number; preemptions?: number };
+  cost: Record<string, CostSummary>;
+  error?: string;
+  errorReplay?: string;
+}
+
+export function summarize(values: number[]): CostSummary {
+  if (values.length === 0) return { min: 0, median: 0, max: 0 };
+  const s = [...values].sort((a, b) => a - b);
+  return { min: s[0]!, median: s[Math.floor((s.length - 1) / 2)]!, max: s[s.length - 1]! };
+}

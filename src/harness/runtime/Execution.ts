@@ -1,0 +1,248 @@
+import type { Chooser } from '../../core/sched/Chooser.js';
+import { Kernel } from '../../core/Kernel.js';
+import type { Kernel as StrategyKernel } from '../../core/Strategy.js';
+import { pipe_release } from '../../core/io/pipe.js';
+import { unpin_user_pages } from '../../core/io/pin.js';
+import { exit_mmap, insert_vma } from '../../core/mm/mmap.js';
+import { dup_mmap } from '../../core/mm/fork.js';
+import { PTE_PRESENT, PTE_SWAP } from '../../core/mm/Pte.js';
+import type { Runs } from '../../core/mm/PageData.js';
+import type { RunEnd } from '../../core/sched/Scheduler.js';
+import type { KGen, Task } from '../../core/sched/Task.js';
+import { WaitQueue } from '../../core/sched/WaitQueue.js';
+import type { Stats } from '../../core/stats.js';
+import { OPS } from '../ops/index.js';
+import type { InvariantId, Violation } from '../oracle/invariants.js';
+import { Oracle, type Channel } from '../oracle/Oracle.js';
+import type { ProcessDecl, ThreadDecl, Workload } from '../workload/types.js';
+import { Proc } from './Proc.js';
+
+export interface ExecutionOptions {
+  trace: boolean;
+  maxSteps: number;
+}
+
+export interface ExecutionResult {
+  violations: Violation[];
+  stats: Stats;
+  end: RunEnd;
+  /** The model or a strategy crashed (verdict `error`). */
+  error: string | null;
+}
+
+const FATAL = new Set(['SIGSEGV', 'SIGBUS', 'SIGKILL', 'OOM']);
+const SIGBUS_LIKE = new Set(['SIGSEGV', 'SIGBUS', 'EFAULT']);
+
+/** Address of byte `off` of a named mapping. */
+export interface Where {
+  vma: string;
+  off: number;
+  len: number;
+  addr: number;
+}
+
+/**
+ * One execution of a workload on one kernel under one schedule: builds the initial processes, runs
+ * their threads to the end, and judges what they observed against the oracle.
+ */
+export class Execution {
+  readonly k: Kernel;
+  readonly oracle = new Oracle();
+  readonly procs = new Map<string, Proc>();
+  readonly events = new Map<string, { posted: boolean; wq: WaitQueue }>();
+  readonly violations: Violation[] = [];
+  private readonly decls = new Map<string, ProcessDecl>();
+
+  constructor(
+    readonly w: Workload,
+    readonly kernel: StrategyKernel,
+    chooser: Chooser,
+    opts: ExecutionOptions,
+  ) {
+    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: kernel.hooks }, chooser);
+    if (opts.trace) this.k.sched.trace = [];
+    for (const p of w.processes) this.decls.set(p.name, p);
+    for (const p of w.processes) {
+      if (p.forkedBy !== null) continue;
+      const proc = new Proc(this.k.sched, p.name, this.k.newMm(p.name));
+      this.procs.set(p.name, proc);
+      for (const v of p.vmas) {
+        const vma = insert_vma(proc.mm, { name: v.name, pages: v.pages, read: v.prot !== 'none', write: v.prot === 'rw', shared: v.type === 'shmem' });
+        proc.layout.set(v.name, { name: v.name, start: vma.start, pages: v.pages, type: v.type });
+        this.oracle.map(p.name, v.name, v.pages * w.pageSize);
+      }
+    }
+    for (const p of w.processes) if (p.forkedBy === null) this.startThreads(this.procs.get(p.name)!, p);
+  }
+
+  run(): ExecutionResult {
+    const end = this.k.sched.run();
+    let error: string | null = null;
+    switch (end.kind) {
+      case 'deadlock':
+        this.violate('deadlock', `no thread can run; blocked: ${end.blocked.join(', ')}`);
+        break;
+      case 'livelock':
+        this.violate('livelock', `step bound of ${end.steps} reached`);
+        break;
+      case 'bug':
+        this.violate('kernel-bug', `${end.task}: ${end.message}`);
+        break;
+      case 'error':
+        error = `${end.task}: ${end.message}`;
+        break;
+      case 'done':
+        this.checkTeardown();
+        break;
+    }
+    const s = this.k.stats;
+    for (const mm of this.k.mms) {
+      if (mm.mmap_lock.maxHold > s.mmapLockMaxHoldSteps) s.mmapLockMaxHoldSteps = mm.mmap_lock.maxHold;
+      if (mm.mmap_lock.maxWriterWait > s.mmapWriterWaitSteps) s.mmapWriterWaitSteps = mm.mmap_lock.maxWriterWait;
+    }
+    return { violations: this.violations, stats: s, end, error };
+  }
+
+  violate(invariant: InvariantId, message: string): void {
+    if (this.violations.some((v) => v.invariant === invariant)) return;
+    this.violations.push({ invariant, message, step: this.k.sched.steps });
+    const t = this.k.sched.current;
+    if (t && this.k.tracing) this.k.log(t, 'VIOLATION', `${invariant}: ${message}`);
+  }
+
+  /** Resolve `at`/`off`/`len` of an op in a process's address space. */
+  where(proc: Proc, at: string, off: number, len: number | undefined): Where {
+    const pl = proc.layout.get(at);
+    if (pl === undefined) throw new Error(`${proc.name} has no mapping ${at}`);
+    const size = pl.pages * this.w.pageSize;
+    return { vma: at, off, len: len ?? size - off, addr: pl.start * this.w.pageSize + off };
+  }
+
+  /** Judge an observation of user memory; records the violation if any. */
+  observe(proc: Proc, w: Where, data: Runs, t0: number, t1: number, channel: Channel, what: string): void {
+    const m = this.oracle.check(proc.name, w.vma, w.off, w.len, data, t0, t1, channel, what);
+    if (m !== null) this.violate(m.invariant, m.message);
+  }
+
+  event(name: string): { posted: boolean; wq: WaitQueue } {
+    let e = this.events.get(name);
+    if (e === undefined) {
+      e = { posted: false, wq: new WaitQueue(this.k.sched, `event ${name}`) };
+      this.events.set(name, e);
+    }
+    return e;
+  }
+
+  /** fork(): dup_mmap, then the child's threads start. */
+  *fork(t: Task, parent: Proc, child: string): KGen<string | null> {
+    const t0 = this.oracle.now();
+    this.k.stats.syscalls++;
+    const r = yield* dup_mmap(this.k, t, parent.mm, child);
+    if ('err' in r) return r.err;
+    const proc = new Proc(this.k.sched, child, r.mm);
+    for (const [n, pl] of parent.layout) proc.layout.set(n, { ...pl });
+    this.procs.set(child, proc);
+    this.oracle.fork(parent.name, child, t0, this.oracle.now());
+    this.k.tracing && this.k.log(t, 'fork', `${parent.name} -> ${child}`);
+    const decl = this.decls.get(child);
+    if (decl) this.startThreads(proc, decl);
+    return null;
+  }
+
+  private startThreads(proc: Proc, decl: ProcessDecl): void {
+    for (const th of decl.threads) {
+      proc.live++;
+      const task = this.k.sched.spawn(`${proc.name}.${th.name}`, proc, false, (t) => this.userThread(proc, t, th));
+      proc.tasks.push(task);
+    }
+  }
+
+  private *userThread(proc: Proc, t: Task, th: ThreadDecl): KGen {
+    const k = this.k;
+    for (const node of th.ops) {
+      if (t.fatal) break;
+      const def = OPS.get(node.op)!;
+      k.tracing && k.log(t, node.op, node.label);
+      const res = yield* def.run({ k, t, proc, ex: this, node }, node.args);
+      if (res === 'EXIT') break;
+      if (res === null) continue;
+      k.tracing && k.log(t, node.op, `-> ${res}`);
+      const killed = res === 'SIGKILL' && t.fatal;
+      if (!killed && !node.allow.includes(res)) {
+        if (SIGBUS_LIKE.has(res)) this.violate('spurious-sigbus', `${t.name}: ${node.op} (${node.pos.file}:${node.pos.line}) got ${res}`);
+        else this.violate('unexpected-error', `${t.name}: ${node.op} (${node.pos.file}:${node.pos.line}) got ${res}`);
+      }
+      if (FATAL.has(res)) {
+        for (const o of proc.tasks) if (o !== t) this.kill(o);
+        break;
+      }
+    }
+    yield* this.threadExit(proc, t);
+  }
+
+  /** Deliver SIGKILL: fatal_signal_pending() from now on, and killable sleeps end. */
+  kill(t: Task): void {
+    t.fatal = true;
+    if (t.killable) t.wake();
+  }
+
+  /** The last thread out tears the process down: wait for its I/O (exit_aio), then exit_mmap. */
+  private *threadExit(proc: Proc, t: Task): KGen {
+    if (--proc.live > 0) return;
+    for (const h of proc.handles.values()) if (h.kind === 'dio') yield* h.req.done.wait(t);
+    this.checkFinalMemory(proc);
+    for (const h of proc.handles.values()) {
+      if (h.kind === 'pipe') pipe_release(this.k, h.buf);
+      else if (h.kind === 'pin') unpin_user_pages(this.k, h.pin);
+    }
+    yield* exit_mmap(this.k, t, proc.mm);
+    proc.exited = true;
+    proc.exitWq.wakeAll();
+  }
+
+  /** At exit, every byte of every mapping must be something the process was entitled to see. */
+  private checkFinalMemory(proc: Proc): void {
+    const t = this.oracle.now();
+    for (const pl of proc.layout.values()) {
+      if (pl.type !== 'anon') continue;
+      const size = pl.pages * this.w.pageSize;
+      const data = this.peek(proc, pl.start, pl.pages);
+      this.observe(proc, { vma: pl.name, off: 0, len: size, addr: pl.start * this.w.pageSize }, data, t, t, 'final', `${proc.name}'s memory at exit`);
+    }
+  }
+
+  /** What the process's memory holds, read through its page tables without faulting. */
+  peek(proc: Proc, start: number, pages: number): Runs {
+    const ps = this.w.pageSize;
+    const out: Runs = [];
+    for (let i = 0; i < pages; i++) {
+      const pte = proc.mm.pt.get(start + i);
+      let d = null;
+      if (pte !== undefined && pte.kind === PTE_PRESENT) d = pte.page!.data;
+      else if (pte !== undefined && pte.kind === PTE_SWAP) {
+        const s = this.k.swap.slot(pte.swp);
+        d = s.cache ? s.cache.data : s.data;
+      }
+      if (d) d.read(0, ps, out, i * ps);
+      else out.push(i * ps, (i + 1) * ps, 0);
+    }
+    return out;
+  }
+
+  /** After everything ended: no page may be left allocated but those only the swap cache holds. */
+  private checkTeardown(): void {
+    for (const p of this.k.pages) {
+      const reclaimable = p.swapcache && p.refcount === 1 && p.mapcount === 0 && this.k.swap.slot(p.swapEntry).count === 0;
+      if (!reclaimable) {
+        this.violate('kernel-bug', `${p} leaked at teardown (refcount ${p.refcount}, mapcount ${p.mapcount}${p.swapcache ? ', swapcache' : ''})`);
+        return;
+      }
+    }
+    for (const [e, s] of this.k.swap.slots) {
+      if (s.count > 0) {
+        this.violate('kernel-bug', `swap slot ${e} still referenced by ${s.count} pte(s) after every mm was torn down`);
+        return;
+      }
+    }
+  }
+}

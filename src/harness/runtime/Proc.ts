@@ -1,0 +1,38 @@
+import type { DioRequest } from '../../core/io/blockdev.js';
+import type { PipeBuffer } from '../../core/io/pipe.js';
+import type { PinHandle } from '../../core/io/pin.js';
+import type { MmStruct } from '../../core/mm/MmStruct.js';
+import type { Task } from '../../core/sched/Task.js';
+import { WaitQueue } from '../../core/sched/WaitQueue.js';
+import type { Scheduler } from '../../core/sched/Scheduler.js';
+
+/** Where a named mapping was placed, in pages; kept through fork and partial munmap. */
+export interface Placement {
+  name: string;
+  start: number;
+  pages: number;
+  type: 'anon' | 'shmem';
+}
+
+export type Handle =
+  | { kind: 'dio'; req: DioRequest; vma: string; off: number; len: number }
+  | { kind: 'pipe'; buf: PipeBuffer; vma: string; off: number; len: number; t0: number }
+  | { kind: 'pin'; pin: PinHandle; vma: string; off: number; len: number; write: boolean };
+
+/** A user process of the workload: its mm, threads, and the handles its ops created. */
+export class Proc {
+  readonly tasks: Task[] = [];
+  live = 0;
+  exited = false;
+  readonly exitWq: WaitQueue;
+  readonly handles = new Map<string, Handle>();
+  readonly layout = new Map<string, Placement>();
+
+  constructor(
+    sched: Scheduler,
+    readonly name: string,
+    public mm: MmStruct,
+  ) {
+    this.exitWq = new WaitQueue(sched, `${name} exit`);
+  }
+}

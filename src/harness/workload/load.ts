@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { OPS } from '../ops/index.js';
+import type { HandleKind, OpRefs } from '../ops/OpDef.js';
+import { INVARIANT_IDS, isInvariant } from '../oracle/invariants.js';
+import { WorkloadSchema } from './schema.js';
+import type { OpNode, ProcessDecl, SourcePos, VmaDecl, Workload } from './types.js';
+import { WorkloadError, didYouMean } from './WorkloadError.js';
+
+/** What the loader needs to know about strategies to check `expect:` keys. */
+export interface Catalog {
+  /** null if `name` names a strategy, composition or kernel; else why not. */
+  checkStrategy(name: string): string | null;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const ERRNOS = ['EFAULT', 'ENOMEM', 'EINTR', 'EINVAL', 'EAGAIN', 'EBUSY', 'EEXIST', 'EADDRINUSE', 'ENOENT', 'ESRCH', 'SIGBUS', 'SIGSEGV', 'SIGKILL', 'OOM'];
+
+type Path = (string | number)[];
+
+class Positions {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lc: LineCounter,
+  ) {}
+
+  at(offset: number): SourcePos {
+    const p = this.lc.linePos(offset);
+    return { file: this.file, line: p.line, col: p.col };
+  }
+
+  /** The node at `path` (or, with `key`, that key inside it); falls back to the nearest ancestor. */
+  of(path: Path, key?: string): SourcePos {
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.doc.getIn(path.slice(0, n), true) as Node | undefined;
+      if (node && typeof node === 'object' && 'range' in node && node.range) {
+        if (key !== undefined && n === path.length && isMap(node)) {
+          for (const it of node.items) {
+            if (isPair(it) && isScalar(it.key) && String(it.key.value) === key && it.key.range) return this.at(it.key.range[0]);
+          }
+        }
+        // For a map entry, point at its key rather than its value when the value is the problem.
+        if (n === path.length && n > 0) {
+          const parent = this.doc.getIn(path.slice(0, n - 1), true) as Node | undefined;
+          if (parent && isMap(parent)) {
+            for (const it of parent.items) {
+              if (isPair(it) && isScalar(it.key) && String(it.key.value) === String(path[n - 1]) && it.value === node) {
+                return this.at((node as { range: [number, number, number] }).range[0]);
+              }
+            }
+          }
+        }
+        return this.at(node.range[0]);
+      }
+    }
+    return { file: this.file, line: 1, col: 1 };
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): { msg: string; key?: string } {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return { msg: `unknown key ${issue.keys.join(', ')}`, key: issue.keys[0] };
+    case 'invalid_value':
+      return { msg: `${issue.message.replace(/^Invalid option: expected one of /, 'expected one of ')}` };
+    default:
+      return { msg: issue.message };
+  }
+}
+
+/** Keys anywhere in the document that would poison an object prototype. */
+function forbiddenKeys(node: unknown, pos: Positions, path: Path): void {
+  if (isMap(node)) {
+    for (const it of node.items) {
+      if (isPair(it) && isScalar(it.key)) {
+        const k = String(it.key.value);
+        if (FORBIDDEN_KEYS.has(k)) throw new WorkloadError(it.key.range ? pos.at(it.key.range[0]) : pos.of(path), `the key ${k} is not allowed`);
+        forbiddenKeys(it.value, pos, [...path, k]);
+      }
+    }
+  } else if (isSeq(node)) node.items.forEach((it, i) => forbiddenKeys(it, pos, [...path, i]));
+}
+
+export function loadWorkloadFile(file: string, id: string, catalog: Catalog): Workload {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new WorkloadError({ file, line: 1, col: 1 }, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  if (buf.includes(0)) throw new WorkloadError({ file, line: 1, col: 1 }, 'binary file (a workload is YAML text)');
+  return parseWorkload(buf.toString('utf8'), file, id, catalog);
+}
+
+export function parseWorkload(text: string, file: string, id: string, catalog: Catalog): Workload {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  const pos = new Positions(file, doc, lc);
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new WorkloadError(pos.at(e.pos[0]), `YAML syntax: ${e.message.split('\n')[0]}`);
+  }
+  if (doc.contents === null) throw new WorkloadError({ file, line: 1, col: 1 }, 'empty workload (expected a map with title and processes)');
+  forbiddenKeys(doc.contents, pos, []);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    throw new WorkloadError({ file, line: 1, col: 1 }, `YAML: ${(e as Error).message}`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new WorkloadError(pos.of([]), 'a workload is a map with title and processes');
+  const parsed = WorkloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const d = describeIssue(issue);
+    const where = issue.path.length ? issue.path.join('.') : 'top level';
+    throw new WorkloadError(pos.of(issue.path as Path, d.key), `${where}: ${d.msg}`);
+  }
+  const f = parsed.data;
+
+  // Processes and their ops.
+  const processes: ProcessDecl[] = [];
+  const forkedBy = new Map<string, string>();
+  const refsOf = new Map<OpNode, OpRefs>();
+  for (const [pname, p] of Object.entries(f.processes)) {
+    const vmas: VmaDecl[] = Object.entries(p.vmas ?? {}).map(([n, v]) => ({ name: n, type: v.type, pages: v.pages, prot: v.prot, ...(v.file !== undefined ? { file: v.file } : {}) }));
+    const threads = Object.entries(p.threads ?? {}).map(([tname, ops]) => ({
+      name: tname,
+      ops: ops.map((op, i) => {
+        const node = parseOp(op, ['processes', pname, 'threads', tname, i], `${pname}.${tname}#${i}`, pos);
+        refsOf.set(node, OPS.get(node.op)!.refs(node.args));
+        return node;
+      }),
+    }));
+    processes.push({ name: pname, vmas, threads, forkedBy: null });
+  }
+  const byName = new Map(processes.map((p) => [p.name, p]));
+
+  // fork targets: each process forked at most once, by another declared process.
+  for (const p of processes) {
+    for (const th of p.threads) {
+      for (const node of th.ops) {
+        const child = refsOf.get(node)!.forks;
+        if (child === undefined) continue;
+        const c = byName.get(child);
+        if (!c) throw new WorkloadError(node.pos, `fork: no process ${child} is declared${didYouMean(child, byName.keys())}`);
+        if (c === p) throw new WorkloadError(node.pos, `fork: ${child} cannot fork itself`);
+        if (forkedBy.has(child)) throw new WorkloadError(node.pos, `fork: ${child} is already forked by ${forkedBy.get(child)} (a process starts once)`);
+        if (c.vmas.length) throw new WorkloadError(pos.of(['processes', child, 'vmas']), `${child} is forked, so it inherits its mappings from ${p.name}; it cannot declare vmas`);
+        forkedBy.set(child, p.name);
+        c.forkedBy = p.name;
+      }
+    }
+  }
+  if (processes.length > 0 && processes.every((p) => p.forkedBy !== null)) throw new WorkloadError(pos.of(['processes']), 'every process is forked by another: none starts at boot');
+
+  // Mappings each process can name (its own, mmap'ed ones, and for a child its parent's), and handles.
+  const mappings = (p: ProcessDecl, seen = new Set<string>()): Map<string, number> => {
+    if (seen.has(p.name)) return new Map();
+    seen.add(p.name);
+    const m = p.forkedBy ? mappings(byName.get(p.forkedBy)!, seen) : new Map<string, number>();
+    for (const v of p.vmas) m.set(v.name, v.pages);
+    for (const th of p.threads) for (const node of th.ops) {
+      const r = refsOf.get(node)!;
+      if (r.maps) m.set(r.maps.name, r.maps.pages);
+    }
+    return m;
+  };
+  const pageSize = f.page_size;
+  const posted = new Set<string>();
+  const awaited: OpNode[] = [];
+  for (const p of processes) {
+    const maps = mappings(p);
+    const handles = new Map<string, HandleKind>();
+    for (const th of p.threads) for (const node of th.ops) {
+      const d = refsOf.get(node)!.defines;
+      if (d) {
+        if (handles.has(d.handle)) throw new WorkloadError(node.pos, `${node.op}: the handle ${d.handle} is already defined in ${p.name}`);
+        handles.set(d.handle, d.kind);
+      }
+    }
+    for (const th of p.threads) for (const node of th.ops) {
+      const r = refsOf.get(node)!;
+      if (r.vma) {
+        const pages = maps.get(r.vma.name);
+        if (pages === undefined) throw new WorkloadError(node.pos, `${node.op}: ${p.name} has no mapping ${r.vma.name}${didYouMean(r.vma.name, maps.keys())} (mappings: ${[...maps.keys()].join(', ') || 'none'})`);
+        const size = pages * pageSize;
+        if (r.vma.off >= size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} is beyond ${r.vma.name} (${size} bytes)`);
+        if (r.vma.len !== undefined && r.vma.off + r.vma.len > size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} + len ${r.vma.len} runs past the end of ${r.vma.name} (${size} bytes)`);
+      }
+      for (const u of r.uses ?? []) {
+        const kind = handles.get(u.handle);
+        if (kind === undefined) throw new WorkloadError(node.pos, `${node.op}: no ${u.kind} handle ${u.handle} in ${p.name}${didYouMean(u.handle, handles.keys())}`);
+        if (kind !== u.kind) throw new WorkloadError(node.pos, `${node.op}: ${u.handle} is a ${kind} handle, not a ${u.kind} one`);
+      }
+      if (r.waitsFor !== undefined && !byName.has(r.waitsFor)) throw new WorkloadError(node.pos, `waitpid: no process ${r.waitsFor}${didYouMean(r.waitsFor, byName.keys())}`);
+      if (r.posts !== undefined) posted.add(r.posts);
+      if (r.awaits !== undefined) awaited.push(node);
+    }
+  }
+  for (const node of awaited) {
+    const e = refsOf.get(node)!.awaits!;
+    if (!posted.has(e)) throw new WorkloadError(node.pos, `await: no thread posts ${e}${didYouMean(e, posted)}`);
+  }
+
+  // expect: strategy names and invariant ids.
+  const expectPos: Record<string, SourcePos> = {};
+  if (f.expect) {
+    for (const [sname, invs] of Object.entries(f.expect)) {
+      const kpos = pos.of(['expect'], sname);
+      expectPos[sname] = kpos;
+      if (sname !== 'default') {
+        const why = catalog.checkStrategy(sname);
+        if (why !== null) throw new WorkloadError(kpos, `expect: ${why}`);
+      }
+      invs.forEach((inv, i) => {
+        if (!isInvariant(inv)) throw new WorkloadError(pos.of(['expect', sname, i]), `expect: unknown invariant ${inv}${didYouMean(inv, INVARIANT_IDS)}`);
+      });
+    }
+  }
+
+  const ex: Partial<NonNullable<typeof f.explore>> = f.explore ?? {};
+  const family = f.family ?? (id.includes('/') ? id.split('/')[0]! : '');
+  return {
+    id,
+    file,
+    title: f.title,
+    family,
+    refs: f.refs,
+    pageSize,
+    arch: { bits: f.arch?.bits ?? 64, endian: f.arch?.endian ?? 'little' },
+    limitPages: f.memory?.limit_pages ?? 1024,
+    processes,
+    explore: {
+      mode: ex.mode ?? 'exhaustive',
+      preemptions: ex.preemptions ?? 2,
+      budget: ex.budget ?? 200_000,
+      depth: ex.depth ?? 3,
+      seed: ex.seed ?? 1,
+      steps: ex.steps ?? 20_000,
+      spurious_wakeups: ex.spurious_wakeups ?? 0,
+    },
+    expect: f.expect ?? null,
+    expectPos,
+  };
+}
+
+function parseOp(op: unknown, path: Path, label: string, pos: Positions): OpNode {
+  const at = pos.of(path);
+  let opName: string;
+  let rawArgs: unknown;
+  if (typeof op === 'string') {
+    opName = op;
+    rawArgs = {};
+  } else {
+    const keys = Object.keys(op as object);
+    const opKeys = keys.filter((k) => k !== 'allow');
+    if (opKeys.length !== 1) throw new WorkloadError(at, `an op is a map with exactly one op name (and optionally allow:), got ${opKeys.length ? opKeys.join(', ') : 'none'}`);
+    opName = opKeys[0]!;
+    rawArgs = (op as Record<string, unknown>)[opName];
+  }
+  const def = OPS.get(opName);
+  if (!def) throw new WorkloadError(typeof op === 'string' ? at : pos.of(path, opName), `unknown op ${opName}${didYouMean(opName, OPS.keys())} (ops: ${[...OPS.keys()].join(', ')})`);
+  let allow: string[] = [];
+  if (typeof op === 'object' && op !== null && 'allow' in op) {
+    const a = (op as Record<string, unknown>).allow;
+    if (!Array.isArray(a) || !a.every((x) => typeof x === 'string')) throw new WorkloadError(pos.of([...path, 'allow']), `allow: a list of errno or signal names (${ERRNOS.join(', ')})`);
+    a.forEach((x, i) => {
+      if (!ERRNOS.includes(x)) throw new WorkloadError(pos.of([...path, 'allow', i]), `allow: unknown error ${x}${didYouMean(x, ERRNOS)} (allowed: ${ERRNOS.join(', ')})`);
+    });
+    allow = a as string[];
+  }
+  const r = def.args.safeParse(rawArgs ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const d = describeIssue(issue);
+    const argPath = [...path, opName, ...(issue.path as Path)];
+    const where = issue.path.length ? `${opName}.${issue.path.join('.')}` : opName;
+    throw new WorkloadError(pos.of(argPath, d.key), `${where}: ${d.msg}`);
+  }
+  return { op: opName, args: r.data, allow, pos: at, label: `${opName} ${formatArgs(rawArgs)}`.trimEnd() };
+  void label;
+}
+
+/** A compact rendering of an op's arguments for traces: `buf+0..2048 fill=0x11`. */
+export function formatArgs(raw: unknown): string {
+  if (raw === null || raw === undefined) return '';
+  if (typeof raw !== 'object') return String(raw);
+  const a = raw as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof a.at === 'string') {
+    const off = typeof a.off === 'number' ? a.off : 0;
+    parts.push(typeof a.len === 'number' ? `${a.at}+${off}..${off + a.len}` : `${a.at}+${off}`);
+  }
+  for (const [k, v] of Object.entries(a)) {
+    if (k === 'at' || k === 'off' || k === 'len') continue;
+    if (k === 'fill' && typeof v === 'number') parts.push(`fill=0x${v.toString(16).padStart(2, '0').toUpperCase()}`);
+    else if (k === 'as') parts.push(`as ${String(v)}`);
+    else parts.push(`${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  }
+  return parts.join(' ');
+}

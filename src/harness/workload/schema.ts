@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * The workload file's shape, one source of truth: the loader validates with it and
+ * `schema/workload.schema.json` (for editors) is generated from it. Op arguments are validated
+ * per op by the op table (src/harness/ops), which this schema leaves open.
+ */
+const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'a name: letters, digits, _ . -');
+
+export const VmaSchema = z.strictObject({
+  type: z.enum(['anon', 'shmem']).default('anon').describe('anonymous private memory, or a shared shmem file'),
+  pages: z.number().int().min(1).max(64).default(1),
+  prot: z.enum(['none', 'r', 'rw']).default('rw'),
+  file: z.string().optional().describe('shmem: the file name (mappings of one file share its pages)'),
+});
+
+export const OpSchema = z
+  .union([z.string(), z.record(z.string(), z.unknown())])
+  .describe('one op: `{ name: args }` (see `faultline list ops`), with optional `allow: [ERRNO...]`');
+
+export const ProcessSchema = z.strictObject({
+  vmas: z.record(name, VmaSchema).optional(),
+  threads: z.record(name, z.array(OpSchema)).optional(),
+});
+
+export const ExploreSchema = z.strictObject({
+  mode: z.enum(['exhaustive', 'random', 'pct', 'dpor']).default('exhaustive'),
+  preemptions: z.number().int().min(0).max(8).default(2),
+  budget: z.number().int().min(1).max(10_000_000).default(200_000),
+  depth: z.number().int().min(1).max(16).default(3),
+  seed: z.number().int().min(0).optional(),
+  steps: z.number().int().min(10).max(10_000_000).default(20_000),
+  spurious_wakeups: z.number().int().min(0).max(8).default(0),
+});
+
+export const WorkloadSchema = z.strictObject({
+  $schema: z.string().optional(),
+  title: z.string().min(1),
+  family: z.string().optional(),
+  refs: z.array(z.string()).default([]),
+  page_size: z
+    .number()
+    .int()
+    .min(64)
+    .max(65536)
+    .refine((n) => (n & (n - 1)) === 0, 'a power of two')
+    .default(4096),
+  arch: z.strictObject({ bits: z.union([z.literal(32), z.literal(64)]).default(64), endian: z.enum(['little', 'big']).default('little') }).optional(),
+  memory: z.strictObject({ limit_pages: z.number().int().min(1).max(100_000) }).optional(),
+  processes: z.record(name, ProcessSchema),
+  explore: ExploreSchema.optional(),
+  expect: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+export type WorkloadFile = z.infer<typeof WorkloadSchema>;
+
+/** The JSON Schema written to schema/workload.schema.json. */
+export function workloadJsonSchema(): unknown {
+  return { $id: 'https://faultline.invalid/schema/workload.schema.json', title: 'faultline workload', ...(z.toJSONSchema(WorkloadSchema, { io: 'input' }) as object) };
+}

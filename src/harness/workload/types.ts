@@ -1,0 +1,75 @@
+/** A loaded, validated workload: what the YAML says, with source positions kept for messages. */
+
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface OpNode {
+  /** The op's name (the single key of its YAML map, or the scalar for bare ops). */
+  op: string;
+  /** Validated arguments (the op definition's schema output). */
+  args: unknown;
+  /** Errors and signals the workload accepts from this op. */
+  allow: string[];
+  pos: SourcePos;
+  /** "P.writer#2": thread and index, for traces. */
+  label: string;
+}
+
+export interface VmaDecl {
+  name: string;
+  type: 'anon' | 'shmem';
+  pages: number;
+  prot: 'none' | 'r' | 'rw';
+  file?: string;
+}
+
+export interface ThreadDecl {
+  name: string;
+  ops: OpNode[];
+}
+
+export interface ProcessDecl {
+  name: string;
+  vmas: VmaDecl[];
+  threads: ThreadDecl[];
+  /** Set when another process's thread forks this one: it starts at that fork, not at boot. */
+  forkedBy: string | null;
+}
+
+export type ExploreMode = 'exhaustive' | 'random' | 'pct' | 'dpor';
+
+export interface ExploreSpec {
+  mode: ExploreMode;
+  /** Preemption bound for exhaustive/dpor exploration. */
+  preemptions: number;
+  /** Executions per workload × strategy. */
+  budget: number;
+  /** PCT depth. */
+  depth: number;
+  seed: number;
+  /** Step bound of one execution (beyond it: livelock). */
+  steps: number;
+  /** How many spurious wakeups the explorer may inject per execution. */
+  spurious_wakeups: number;
+}
+
+export interface Workload {
+  /** Path under configs/ without .yaml, e.g. "gup-cow/bug1-dio-read-vs-fork". */
+  id: string;
+  file: string;
+  title: string;
+  family: string;
+  refs: string[];
+  pageSize: number;
+  arch: { bits: 32 | 64; endian: 'little' | 'big' };
+  limitPages: number;
+  processes: ProcessDecl[];
+  explore: ExploreSpec;
+  /** Violated invariants expected per strategy name; `default` for the rest. Null if absent. */
+  expect: Record<string, string[]> | null;
+  /** Where each expect entry sits, for gate messages. */
+  expectPos: Record<string, SourcePos>;
+}

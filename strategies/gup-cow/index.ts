@@ -1,0 +1,23 @@
+import type { Strategy } from '../../src/core/Strategy.js';
+import { anonExclusive } from './anon-exclusive.js';
+import { forkCopy } from './fork-copy.js';
+import { forkCopyPinned } from './fork-copy-pinned.js';
+import { gupDecow } from './gup-decow.js';
+import { mapcountReuse } from './mapcount-reuse.js';
+import { mmGupRwsem } from './mm-gup-rwsem.js';
+import { reclaimSkipPinned } from './reclaim-skip-pinned.js';
+import { refcountReuse } from './refcount-reuse.js';
+import { swapinRefcount } from './swapin-refcount.js';
+
+/** gup-cow (seed 003): GUP vs fork and COW. */
+export const gupCow: Strategy[] = [
+  mapcountReuse,
+  forkCopy,
+  forkCopyPinned,
+  gupDecow,
+  refcountReuse,
+  mmGupRwsem,
+  anonExclusive,
+  swapinRefcount,
+  reclaimSkipPinned,
+];

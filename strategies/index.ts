@@ -1,0 +1,5 @@
+import type { Strategy } from '../src/core/Strategy.js';
+import { gupCow } from './gup-cow/index.js';
+
+/** Every strategy, by family. Adding a family: one folder and one line here. */
+export const ALL_STRATEGIES: Strategy[] = [...gupCow];

@@ -12,6 +12,7 @@ import { WorkloadError, didYouMean } from './WorkloadError.js';
 export interface Catalog {
   /** null if `name` names a strategy, composition or kernel; else why not. */
   checkStrategy(name: string): string | null;
+  families(): string[];
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -222,7 +223,12 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
   }
 
   const ex: Partial<NonNullable<typeof f.explore>> = f.explore ?? {};
-  const family = f.family ?? (id.includes('/') ? id.split('/')[0]! : '');
+  // The family is the folder under configs/ (or, for a file elsewhere, the folder it sits in).
+  const segs = id.split('/');
+  const family = f.family ?? (segs.length < 2 ? '' : segs[0] === '..' || segs[0] === '' ? segs[segs.length - 2]! : segs[0]!);
+  if (f.family !== undefined && !catalog.families().includes(f.family)) {
+    throw new WorkloadError(pos.of(['family']), `unknown family ${f.family}${didYouMean(f.family, catalog.families())} (families: ${catalog.families().join(', ')})`);
+  }
   return {
     id,
     file,

@@ -1,0 +1,14 @@
+import type { ExploreOptions } from '../explore/explore.js';
+import type { RunResult } from '../results.js';
+
+/** One run for a worker: enough to load the workload and resolve the strategy itself. */
+export interface WorkItem {
+  index: number;
+  file: string;
+  id: string;
+  spec: string;
+  kernelsYaml: string | null;
+  opts: Omit<ExploreOptions, 'now'>;
+}
+
+export type WorkerReply = { index: number; result: RunResult } | { index: number; error: string };

@@ -1,0 +1,88 @@
+import type { ResultsFile, RunResult } from '../results.js';
+
+/** The family is the workload id's first path segment (`gup-cow/bug1-dio-read-get` → `gup-cow`). */
+export function familyOf(workload: string): string {
+  const i = workload.indexOf('/');
+  return i < 0 ? workload : workload.slice(0, i);
+}
+
+export function uniqueInOrder<T>(items: Iterable<T>): T[] {
+  return [...new Set(items)];
+}
+
+/** Strategies in order of first appearance, so the columns follow the order the user asked for them. */
+export function strategiesOf(runs: readonly RunResult[]): string[] {
+  return uniqueInOrder(runs.map((r) => r.strategy));
+}
+
+export function workloadsOf(runs: readonly RunResult[]): string[] {
+  return uniqueInOrder(runs.map((r) => r.workload));
+}
+
+export function groupByFamily(runs: readonly RunResult[]): Map<string, RunResult[]> {
+  const m = new Map<string, RunResult[]>();
+  for (const r of runs) {
+    const f = familyOf(r.workload);
+    let list = m.get(f);
+    if (list === undefined) m.set(f, (list = []));
+    list.push(r);
+  }
+  return m;
+}
+
+/** First run per workload × strategy; a duplicate (e.g. from merged shards) would only repeat it. */
+export function runIndex(runs: readonly RunResult[]): Map<string, RunResult> {
+  const m = new Map<string, RunResult>();
+  for (const r of runs) {
+    const k = cellKey(r.workload, r.strategy);
+    if (!m.has(k)) m.set(k, r);
+  }
+  return m;
+}
+
+export function cellKey(workload: string, strategy: string): string {
+  // A NUL cannot occur in a workload path or a strategy name, so keys cannot collide.
+  return `${workload}\u0000${strategy}`;
+}
+
+/** Invariants a run found, deduplicated: two violations of one invariant are one fact in a matrix. */
+export function violatedIds(r: RunResult): string[] {
+  return uniqueInOrder(r.violations.map((v) => v.invariant));
+}
+
+/** What the workload's `expect` said, in the same words a cell uses. */
+export function describeExpected(expected: readonly string[] | null): string {
+  if (expected === null) return 'nothing';
+  return expected.length === 0 ? 'pass' : expected.join(', ');
+}
+
+export function describeOutcome(r: RunResult): string {
+  if (r.verdict === 'error') return 'error';
+  const ids = violatedIds(r);
+  if (ids.length > 0) return ids.join(', ');
+  return r.verdict === 'fail' ? 'fail' : 'pass';
+}
+
+export interface Totals {
+  runs: number;
+  pass: number;
+  fail: number;
+  error: number;
+  mismatches: number;
+  /** Runs whose workload has no `expect` for this strategy. */
+  noExpect: number;
+}
+
+export function totals(results: ResultsFile): Totals {
+  const t: Totals = { runs: results.runs.length, pass: 0, fail: 0, error: 0, mismatches: 0, noExpect: 0 };
+  for (const r of results.runs) {
+    t[r.verdict]++;
+    if (r.matchesExpected === false) t.mismatches++;
+    if (r.expected === null) t.noExpect++;
+  }
+  return t;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,263 @@
+import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
+import {
+  cellKey,
+  describeExpected,
+  describeOutcome,
+  groupByFamily,
+  plural,
+  runIndex,
+  strategiesOf,
+  totals,
+  uniqueInOrder,
+  workloadsOf,
+} from './common.js';
+import { renderTraceColumns } from './traceColumns.js';
+
+export interface MarkdownOptions {
+  title?: string;
+}
+
+/** The contract's metric names, in its order; a family's extra metrics follow in order of appearance. */
+export const CORE_COST_METRICS = [
+  'pageCopies',
+  'pagesAllocated',
+  'peakPages',
+  'faults',
+  'faultRetries',
+  'gupCalls',
+  'lockAcquires',
+  'mmapLockMaxHoldSteps',
+  'tlbFlushes',
+  'syscalls',
+  'steps',
+] as const;
+
+const MISMATCH = '⚠';
+
+// ---------------------------------------------------------------------------------------------
+// Markdown primitives
+
+/** A `|` inside a cell would end the cell, even inside a code span (GFM splits rows first). */
+export function escapeCell(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+/**
+ * Escapes what would change meaning in running text. Intraword `_` is left alone: GFM never reads
+ * it as emphasis, and `do_wp_page` should stay readable in the raw file.
+ */
+export function escapeInline(s: string): string {
+  return s
+    .replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`)
+    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
+}
+
+/** A code span that survives backticks in its content. */
+export function code(s: string): string {
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((m) => m.length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+
+/** A fenced block whose fence is longer than any backtick run inside it. */
+export function fenced(body: string, info = 'text'): string {
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${body}\n${fence}`;
+}
+
+export type Align = 'left' | 'right';
+
+/** A GFM table, padded so the raw file reads as a table too. Cells are escaped here, not by callers. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
+  const esc = (r: readonly string[]) => header.map((_, i) => escapeCell(r[i] ?? ''));
+  const h = esc(header);
+  const body = rows.map(esc);
+  const widths = h.map((c, i) => Math.max(3, c.length, ...body.map((r) => r[i]!.length)));
+  const pad = (c: string, i: number) => (align[i] === 'right' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!));
+  const line = (r: readonly string[]) => `| ${r.map(pad).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (align[i] === 'right' ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(h), rule, ...body.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
+function threeDigits(x: number): string {
+  const a = Math.abs(x);
+  return trimZeros(x.toFixed(a >= 100 ? 0 : a >= 10 ? 1 : 2));
+}
+
+/** Four digits stay exact (costs are mostly small counts); larger values get k/M/G. */
+export function formatCompact(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${threeDigits(n / 1e9)}G`;
+  if (a >= 1e6) return `${threeDigits(n / 1e6)}M`;
+  if (a >= 1e4) return `${threeDigits(n / 1e3)}k`;
+  return Number.isInteger(n) ? String(n) : threeDigits(n);
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+export function summaryLine(results: ResultsFile): string {
+  const t = totals(results);
+  const parts = [
+    `${plural(t.runs, 'run')}: ${t.pass} pass, ${t.fail} fail, ${t.error} error`,
+    `${plural(t.mismatches, 'mismatch', 'mismatches')} against expect`,
+  ];
+  if (t.noExpect > 0) parts.push(`${plural(t.noExpect, 'run')} without expect`);
+  parts.push(`seed ${results.seed}`);
+  if (results.startedAt) parts.push(`started ${results.startedAt}`);
+  return parts.join(' · ');
+}
+
+/** The words in a matrix cell, without the mismatch marker. */
+export function cellText(r: RunResult): string {
+  return describeOutcome(r);
+}
+
+interface Footnotes {
+  next: number;
+}
+
+function matrixSection(runs: readonly RunResult[], strategies: readonly string[], notes: Footnotes): string {
+  const index = runIndex(runs);
+  const defs: string[] = [];
+  const rows = workloadsOf(runs).map((w) => [
+    code(w),
+    ...strategies.map((s) => {
+      const r = index.get(cellKey(w, s));
+      if (r === undefined) return '—';
+      const text = cellText(r);
+      if (r.matchesExpected !== false) return text;
+      const label = `m${notes.next++}`;
+      defs.push(`[^${label}]: ${escapeInline(`${w} × ${s}`)}: expected ${escapeInline(describeExpected(r.expected))}, got ${escapeInline(describeOutcome(r))}.`);
+      return `**${MISMATCH} ${text}**[^${label}]`;
+    }),
+  ]);
+  const out = [table(['workload', ...strategies.map(code)], rows)];
+  if (defs.length > 0) out.push(defs.join('\n'));
+  return out.join('\n\n');
+}
+
+/** Metrics any run of the family reported: the contract's first, then extras in order of appearance. */
+export function costMetrics(runs: readonly RunResult[]): string[] {
+  const present = uniqueInOrder(runs.flatMap((r) => Object.keys(r.cost)));
+  const core = CORE_COST_METRICS.filter((m) => present.includes(m));
+  return [...core, ...present.filter((m) => !(CORE_COST_METRICS as readonly string[]).includes(m))];
+}
+
+/**
+ * The worst case over the family's workloads of the typical (median) execution: a strategy that is
+ * cheap on most workloads but blows up on one should not look cheap.
+ */
+export function maxMedian(runs: readonly RunResult[], strategy: string, metric: string): number | null {
+  let best: number | null = null;
+  for (const r of runs) {
+    if (r.strategy !== strategy) continue;
+    const c = r.cost[metric];
+    if (c === undefined) continue;
+    if (best === null || c.median > best) best = c.median;
+  }
+  return best;
+}
+
+function explorationLine(runs: readonly RunResult[], strategy: string): string {
+  const mine = runs.filter((r) => r.strategy === strategy);
+  const executions = mine.reduce((n, r) => n + r.exploration.executions, 0);
+  const modes = uniqueInOrder(mine.map((r) => r.exploration.mode)).join('/');
+  const incomplete = mine.filter((r) => !r.exploration.complete).length;
+  const coverage = incomplete === 0 ? 'complete' : `incomplete on ${incomplete} of ${plural(mine.length, 'workload')}`;
+  return `- ${code(strategy)}: ${formatCount(executions)} executions over ${plural(mine.length, 'workload')} (${escapeInline(modes)}), ${coverage}`;
+}
+
+function costSection(runs: readonly RunResult[], strategies: readonly string[]): string {
+  const metrics = costMetrics(runs);
+  const out: string[] = [];
+  if (metrics.length === 0) {
+    out.push('No cost recorded.');
+  } else {
+    out.push("Each value is the largest, over the family's workloads, of a run's median execution.");
+    const rows = strategies.map((s) => [
+      code(s),
+      ...metrics.map((m) => {
+        const v = maxMedian(runs, s, m);
+        return v === null ? '—' : formatCompact(v);
+      }),
+    ]);
+    out.push(table(['strategy', ...metrics], rows, ['left', ...metrics.map((): Align => 'right')]));
+  }
+  out.push(strategies.map((s) => explorationLine(runs, s)).join('\n'));
+  return out.join('\n\n');
+}
+
+function familySection(family: string, runs: readonly RunResult[], allStrategies: readonly string[], notes: Footnotes): string {
+  const present = new Set(strategiesOf(runs));
+  const strategies = allStrategies.filter((s) => present.has(s));
+  return [
+    `## ${escapeInline(family)}`,
+    matrixSection(runs, strategies, notes),
+    '### Cost',
+    costSection(runs, strategies),
+  ].join('\n\n');
+}
+
+function expectationNote(r: RunResult, v: ViolationResult): string | null {
+  if (r.expected === null) return null;
+  return r.expected.includes(v.invariant) ? "Expected by the workload's `expect`." : `**${MISMATCH} Not expected** by the workload's \`expect\`.`;
+}
+
+export function counterexample(r: RunResult, v: ViolationResult): string {
+  const out = [`### ${escapeInline(`${r.workload} × ${r.strategy}: ${v.invariant}`)}`, escapeInline(v.message)];
+  const note = expectationNote(r, v);
+  if (note !== null) out.push(note);
+  out.push([`- preemptions: ${v.preemptions}`, `- steps: ${v.steps}`, `- replay: ${code(`faultline replay ${v.replay}`)}`].join('\n'));
+  out.push(fenced(renderTraceColumns(v.trace, { highlightStep: v.at })));
+  return out.join('\n\n');
+}
+
+function counterexamplesSection(runs: readonly RunResult[]): string {
+  const failing = runs.filter((r) => r.verdict === 'fail' && r.violations.length > 0);
+  const out = ['## Counterexamples'];
+  if (failing.length === 0) out.push('None: no run violated an invariant.');
+  else out.push('`>>` marks the event at which the invariant was found violated.');
+  for (const r of failing) for (const v of r.violations) out.push(counterexample(r, v));
+  return out.join('\n\n');
+}
+
+function errorsSection(runs: readonly RunResult[]): string | null {
+  const errors = runs.filter((r) => r.verdict === 'error');
+  if (errors.length === 0) return null;
+  const out = ['## Errors'];
+  for (const r of errors) {
+    out.push(`### ${escapeInline(`${r.workload} × ${r.strategy}`)}`);
+    out.push(fenced(r.error ?? '(no message)'));
+    if (r.errorReplay !== undefined) out.push(`- replay: ${code(`faultline replay ${r.errorReplay}`)}`);
+  }
+  return out.join('\n\n');
+}
+
+/** report.md: a view of results.json for people, never an input to anything. */
+export function renderMarkdown(results: ResultsFile, opts: MarkdownOptions = {}): string {
+  const title = opts.title ?? 'faultline report';
+  const out = [`# ${escapeInline(title)}`, summaryLine(results)];
+  if (results.runs.length === 0) return `${out.join('\n\n')}\n`;
+  const strategies = strategiesOf(results.runs);
+  const notes: Footnotes = { next: 1 };
+  for (const [family, runs] of groupByFamily(results.runs)) out.push(familySection(family, runs, strategies, notes));
+  out.push(counterexamplesSection(results.runs));
+  const errors = errorsSection(results.runs);
+  if (errors !== null) out.push(errors);
+  return `${out.join('\n\n')}\n`;
+}

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers.js';
+
+/** The CLI as users run it (built by `npm test` before vitest starts). */
+function faultline(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/faultline.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'faultline-'));
+
+describe('faultline CLI', () => {
+  it('check accepts configs/', () => {
+    const r = faultline('check', 'configs');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\d+ workloads ok/);
+  });
+
+  it('check refuses a bad workload with exit 2 and one line naming file:line:col', () => {
+    const d = tmp();
+    const f = join(d, 'bad.yaml');
+    writeFileSync(f, 'title: x\nprocesses:\n  P:\n    threads:\n      t:\n        - wirte: { at: buf }\n');
+    const r = faultline('check', f);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/bad\.yaml:6:11: unknown op wirte \(did you mean write\?\)/);
+    expect(r.err).not.toMatch(/at .*\.js/);
+  });
+
+  it('unknown strategies and options are bad input (exit 2)', () => {
+    expect(faultline('run', 'configs/gup-cow/pin-ro-cow-shared.yaml', '--strategy', 'nope').code).toBe(2);
+    expect(faultline('run', '--budget', 'zero').code).toBe(2);
+    expect(faultline('run', '--strategy', 'fork-copy+anon-exclusive', 'configs/gup-cow/pin-ro-cow-shared.yaml').err).toMatch(/both override/);
+    expect(faultline('run', 'no/such/path').code).toBe(2);
+  });
+
+  it('list names strategies, kernels, invariants and ops', () => {
+    expect(faultline('list', 'strategies').out).toMatch(/^mapcount-reuse\s+gup-cow/m);
+    expect(faultline('list', 'kernels').out).toMatch(/^v5\.9\s+refcount-reuse\+fork-copy-pinned/m);
+    expect(faultline('list', 'invariants').out).toMatch(/^lost-dio-read /m);
+    expect(faultline('list', 'ops').out).toMatch(/^dio_read /m);
+    expect(faultline('list', 'things').code).toBe(2);
+  });
+
+  it("run writes results.json and report.md; replay prints the report\'s trace", () => {
+    const out = tmp();
+    const r = faultline('run', 'configs/gup-cow/pin-ro-cow-shared.yaml', '--strategy', 'mapcount-reuse,anon-exclusive', '--out', out);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.faultline).toBe(1);
+    expect(results.runs.map((x: { strategy: string; verdict: string }) => `${x.strategy}:${x.verdict}`)).toEqual(['mapcount-reuse:fail', 'anon-exclusive:pass']);
+    const v = results.runs[0].violations[0];
+    expect(v.invariant).toBe('pin-incoherent');
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain(v.replay);
+    const rp = faultline('replay', v.replay);
+    expect(rp.code).toBe(0);
+    expect(rp.out).toContain('violated pin-incoherent');
+    // The trace printed by replay is the one stored in the report.
+    for (const e of v.trace.slice(0, 5)) expect(rp.out).toContain(e.cpu);
+    expect(faultline('replay', 'garbage').code).toBe(2);
+  });
+
+  it('gate passes on expectations that hold and fails naming a workload whose expectation is edited', () => {
+    const d = join(tmp(), 'gup-cow');
+    mkdirSync(d);
+    const src = readFileSync(join(ROOT, 'configs/gup-cow/pin-ro-cow-shared.yaml'), 'utf8');
+    const f = join(d, 'edited.yaml');
+    writeFileSync(f, src.replace('  refcount-reuse: [pin-incoherent]\n', ''));
+    const good = faultline('gate', 'configs/gup-cow/pin-ro-cow-shared.yaml', '--out', tmp());
+    expect(good.code).toBe(0);
+    expect(good.out).toMatch(/All \d+ runs verified as expected/);
+    const bad = faultline('gate', f, '--out', tmp());
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/MISMATCH .*edited × refcount-reuse: expected pass, got pin-incoherent/);
+  });
+
+  it('two runs with the same seed write identical results.json apart from timings', () => {
+    const a = tmp();
+    const b = tmp();
+    for (const o of [a, b]) faultline('run', 'configs/gup-cow/bug2-dio-write-get.yaml', '--out', o, '--format', 'json');
+    const strip = (s: string) => s.replace(/"startedAt": "[^"]*"/, '').replace(/"ms": \d+/g, '');
+    expect(strip(readFileSync(join(a, 'results.json'), 'utf8'))).toBe(strip(readFileSync(join(b, 'results.json'), 'utf8')));
+  });
+});

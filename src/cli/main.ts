@@ -19,6 +19,7 @@ import type { ExploreMode, Workload } from '../harness/workload/types.js';
 import { WorkloadError } from '../harness/workload/WorkloadError.js';
 import { findWorkloadFiles, loadWorkloads } from '../harness/workloads.js';
 import { configsRoot } from './paths.js';
+import { renderBench, runBench } from '../harness/bench/bench.js';
 import { writeAtomic } from './writeAtomic.js';
 
 /** Bad input on the command line: exit 2 with one line. */
@@ -204,6 +205,20 @@ export async function main(argv: string[]): Promise<number> {
       const reg = registry();
       const ws = loadWorkloads(paths, configsRoot(), reg);
       process.stdout.write(`${ws.length} workload${ws.length === 1 ? '' : 's'} ok\n`);
+    });
+
+  program
+    .command('bench')
+    .option('--json', 'print the figures as JSON')
+    .option('--quick', 'skip the whole-matrix timings (minutes)')
+    .option('--time <ms>', 'tinybench time per task', positiveInt('--time'), 1000)
+    .description('exploration throughput and the matrix timing (tinybench)')
+    .action(async (o: { json?: boolean; quick?: boolean; time: number }) => {
+      const reg = registry();
+      const root = configsRoot();
+      const workloads = loadWorkloads([root], root, reg);
+      const b = await runBench({ workloads, reg, kernelsYaml: kernelsYaml(), quick: o.quick === true, time: o.time });
+      process.stdout.write((o.json ? JSON.stringify(b, null, 2) : renderBench(b)) + '\n');
     });
 
   program

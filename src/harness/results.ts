@@ -33,7 +33,7 @@ export interface RunResult {
   violations: ViolationResult[];
   expected: string[] | null;
   matchesExpected: boolean | null;
-  exploration: { mode: string; executions: number; complete: boolean; steps: number; ms: number; preemptions?: number };
+  exploration: { mode: string; executions: number; complete: boolean; steps: number; ms: number; preemptions?: number; firstViolationMs?: number };
   cost: Record<string, CostSummary>;
   error?: string;
   errorReplay?: string;

@@ -21,7 +21,7 @@ import type { MmStruct } from './MmStruct.js';
 import type { Page } from './Page.js';
 import { PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
 import { page_add_anon_rmap, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
-import { add_to_swap_cache_fresh, free_swap_and_cache, lookup_swap_cache, swap_free } from './swap.js';
+import { add_to_swap_cache_fresh, free_swap_and_cache, lookup_swap_cache, swap_free, try_to_free_swap } from './swap.js';
 import type { Vma } from './Vma.js';
 
 /** handle_mm_fault(): called with mmap_lock held for read; returns VM_FAULT_* bits. */
@@ -266,6 +266,9 @@ export function zap_one(k: Kernel, mm: MmStruct, pte: Pte): void {
       if (pte.dirty) page.dirty = true;
       page_remove_rmap(k, page, mm, pte.vpn);
       pte.clear();
+      // free_pages_and_swap_cache() -> free_swap_cache(): an unmapped page no swap pte needs
+      // leaves the swap cache with its last mapping.
+      if (page.swapcache && page.mapcount === 0 && page.lock.owner === null) try_to_free_swap(k, page);
       k.put_page(page);
       return;
     }

@@ -108,15 +108,17 @@ export function try_to_free_swap(k: Kernel, page: Page): boolean {
 }
 
 /**
- * free_swap_and_cache(): a zapped swap pte. If that was the last reference to the slot and only the
- * swap cache holds the page, the page goes too.
+ * free_swap_and_cache(): a zapped swap pte. If that was the last pte referring to the slot and the
+ * page is not mapped anywhere, it leaves the swap cache; whoever else holds it (GUP) frees it with
+ * the last put_page().
  */
 export function free_swap_and_cache(k: Kernel, entry: number): void {
   const s = k.swap.slot(entry);
   const page = s.cache;
   swap_free(k, entry);
-  if (page !== null && s.count === 0 && page.refcount === 1 && page.lock.owner === null) {
+  if (page !== null && s.count === 0 && page.mapcount === 0 && page.lock.owner === null) {
     delete_from_swap_cache(k, page);
+    page.dirty = true;
   }
 }
 

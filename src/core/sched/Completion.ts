@@ -1,4 +1,3 @@
-import { READ } from './Access.js';
 import type { KGen, Task } from './Task.js';
 import type { Scheduler } from './Scheduler.js';
 import { WaitQueue } from './WaitQueue.js';
@@ -11,8 +10,11 @@ export class Completion {
     this.wq = new WaitQueue(sched, label);
   }
 
+  /**
+   * wait_for_completion(). The check of `done` needs no scheduling point of its own: finding it done,
+   * or sleeping and being woken by complete(), lead to the same state.
+   */
   *wait(t: Task, killable = false): KGen<boolean> {
-    yield this.wq.id * 4 + READ;
     while (!this.done) {
       if (killable && t.fatal) return false;
       yield* this.wq.wait(t, killable);

@@ -70,6 +70,11 @@ export class Scheduler {
         this.stats.steps = this.steps;
         return blocked.length ? { kind: 'deadlock', blocked } : { kind: 'done' };
       }
+      if (this.steps >= this.maxSteps) {
+        // Something could still run: the bound, not the program, ended this execution.
+        this.stats.steps = this.steps;
+        return { kind: 'livelock', steps: this.steps };
+      }
       let next: Task;
       if (n === 1) next = runnable[0]!;
       else {
@@ -93,10 +98,6 @@ export class Scheduler {
             ? { kind: 'bug', message, task: next.name }
             : { kind: 'error', message: e instanceof Error && e.stack ? e.stack : message, task: next.name };
         }
-      }
-      if (this.steps >= this.maxSteps) {
-        this.stats.steps = this.steps;
-        return { kind: 'livelock', steps: this.steps };
       }
     }
   }

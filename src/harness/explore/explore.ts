@@ -18,6 +18,8 @@ export interface ExploreOptions {
   preemptions?: number;
   /** Injected clock for `exploration.ms` (the model itself never reads it). */
   now?: () => number;
+  /** Stop at the first execution that violates anything (time-to-first-bug measurements). */
+  stopAtFirst?: boolean;
 }
 
 interface Best {
@@ -64,6 +66,7 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
   let error: string | null = null;
   let errorPlan: number[] | null = null;
   let maxCp = 0;
+  let firstViolationMs: number | null = null;
 
   for (;;) {
     chooser.begin();
@@ -79,12 +82,14 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
     }
     const st = r.stats as unknown as Record<string, number>;
     for (const c of COST_NAMES) costs[c]!.push(st[c]!);
+    if (r.violations.length && firstViolationMs === null) firstViolationMs = now() - t0;
     for (const v of r.violations) {
       const b = best.get(v.invariant);
       if (b === undefined || chooser.preemptions < b.preemptions || (chooser.preemptions === b.preemptions && r.stats.steps < b.steps)) {
         best.set(v.invariant, { v, plan: chooser.deviations, preemptions: chooser.preemptions, steps: r.stats.steps });
       }
     }
+    if (opts.stopAtFirst && r.violations.length) break;
     if (dfs !== null) {
       if (!dfs.advance()) {
         complete = true;
@@ -120,7 +125,7 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
     violations,
     expected: null,
     matchesExpected: null,
-    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions, complete, steps, ms: Math.round(now() - t0), ...(dfs ? { preemptions: bound } : {}) },
+    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions, complete, steps, ms: Math.round(now() - t0), ...(dfs ? { preemptions: bound } : {}), ...(firstViolationMs !== null ? { firstViolationMs: Math.round(firstViolationMs * 1000) / 1000 } : {}) },
     cost,
   };
   if (error !== null) {

@@ -65,8 +65,19 @@ export class LogicalMemory {
       const a = cuts[i]!;
       const b = cuts[i + 1]!;
       if (a === b) continue;
-      const cover = cands.filter((r) => r.lo <= a && r.hi >= b);
-      const allowed = cover.filter((r) => !cover.some((r2) => r2 !== r && r2.definite && r.end < r2.start && r2.end < t0));
+      const cover: WriteRec[] = [];
+      for (const r of cands) if (r.lo <= a && r.hi >= b) cover.push(r);
+      const allowed: WriteRec[] = [];
+      for (const r of cover) {
+        let hidden = false;
+        for (const r2 of cover) {
+          if (r2 !== r && r2.definite && r.end < r2.start && r2.end < t0) {
+            hidden = true;
+            break;
+          }
+        }
+        if (!hidden) allowed.push(r);
+      }
       out.push({ lo: a, hi: b, allowed });
     }
     return out;

@@ -172,11 +172,7 @@ describe('Scheduler: how a run ends', () => {
     expect(s.steps).toBe(3);
   });
 
-  // MODEL BUG (off by one): Scheduler.run() checks `steps >= maxSteps` after the step that finished
-  // the last task, before noticing that nothing is left to run, so a run needing exactly maxSteps
-  // steps is reported as livelock. workload/types.ts documents the bound as "beyond it: livelock"
-  // and invariants.ts as "a thread exceeds the step bound".
-  it.fails('a run that finishes on exactly the last allowed step is done, not livelock', () => {
+  it('a run that finishes on exactly the last allowed step is done, not livelock', () => {
     const s = new Scheduler({ choose: defaultChoice }, 3);
     s.spawn('short', null, false, function* () {
       yield access(s.newObject(), READ);

@@ -1,0 +1,134 @@
+import { Bench } from 'tinybench';
+import { Scheduler } from '../../core/sched/Scheduler.js';
+import { SpinLock } from '../../core/sched/SpinLock.js';
+import type { KGen, Task } from '../../core/sched/Task.js';
+import { Dfs } from '../explore/Dfs.js';
+import { explore } from '../explore/explore.js';
+import type { Registry } from '../registry.js';
+import { planRuns, runPlans, runPlansParallel } from '../Runner.js';
+import type { Workload } from '../workload/types.js';
+
+/** What `faultline bench --json` prints; the first fields are fixed by the contract. */
+export interface BenchReport {
+  stepsPerSecond: number;
+  executionsPerSecond: number;
+  /** The scheduler's inner loop alone (threads that only take a lock and yield). */
+  schedulerStepsPerSecond: number;
+  dfs: { executions: number; perWorkload: Record<string, number> };
+  dpor: { executions: number | null; distinctTraces: number | null; note: string };
+  matrix: { jobs1Seconds: number | null; jobs2Seconds: number | null; runs: number; executions: number };
+  timeToFirstBugMs: Record<string, number>;
+}
+
+/** The workloads the exploration figures are measured on. */
+export const BENCH_WORKLOADS = ['gup-cow/bug1-dio-read-get', 'gup-cow/bug2-dio-write-get', 'gup-cow/cve-2020-29374-vmsplice', 'gup-cow/pin-ro-cow-shared'];
+
+function schedulerLoop(threads: number, iterations: number): number {
+  const s = new Scheduler(new Dfs(0), 10_000_000);
+  const lock = new SpinLock(s, 'l');
+  const obj = s.newObject();
+  const body = function* (t: Task): KGen {
+    for (let i = 0; i < iterations; i++) {
+      yield* lock.lock(t);
+      yield obj * 4 + 1;
+      lock.unlock(t);
+    }
+  };
+  for (let i = 0; i < threads; i++) s.spawn(`t${i}`, null, false, body);
+  s.run();
+  return s.steps;
+}
+
+export interface BenchOptions {
+  workloads: Workload[];
+  reg: Registry;
+  kernelsYaml: string | null;
+  /** Skip the whole-matrix timings (they take minutes). */
+  quick: boolean;
+  time: number;
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  const byId = new Map(o.workloads.map((w) => [w.id, w]));
+  const benchWs = BENCH_WORKLOADS.map((id) => byId.get(id)).filter((w): w is Workload => w !== undefined);
+  const baseline = o.reg.resolve('mapcount-reuse');
+
+  let schedSteps = 0;
+  let steps = 0;
+  let executions = 0;
+  const bench = new Bench({ time: o.time, warmupTime: Math.min(200, o.time / 4) });
+  bench.add('scheduler: 4 threads × lock/yield/unlock', () => {
+    schedSteps = schedulerLoop(4, 2500);
+  });
+  for (const w of benchWs) {
+    bench.add(`explore ${w.id} × mapcount-reuse`, () => {
+      const r = explore(w, baseline);
+      steps = r.exploration.steps;
+      executions = r.exploration.executions;
+    });
+  }
+  bench.runSync();
+  const tasks = bench.tasks;
+  const mean = (i: number) => (tasks[i]?.result as { latency?: { mean: number } } | undefined)?.latency?.mean ?? NaN;
+  const schedulerStepsPerSecond = Math.round(schedSteps / (mean(0) / 1000));
+  // Steps and executions per second over all bench workloads, each weighted by its own run.
+  let totalSteps = 0;
+  let totalExecs = 0;
+  let totalMs = 0;
+  const perWorkload: Record<string, number> = {};
+  benchWs.forEach((w, i) => {
+    const r = explore(w, baseline);
+    perWorkload[w.id] = r.exploration.executions;
+    totalSteps += r.exploration.steps;
+    totalExecs += r.exploration.executions;
+    totalMs += mean(i + 1);
+  });
+  void steps;
+  void executions;
+
+  const timeToFirstBugMs: Record<string, number> = {};
+  for (const w of o.workloads) {
+    const fam = o.reg.strategies.get(o.reg.familyStrategies(w.family)[0] ?? '');
+    if (!fam?.baseline) continue;
+    const exp = w.expect?.[fam.name] ?? w.expect?.default ?? [];
+    if (!exp.length) continue;
+    const r = explore(w, o.reg.resolve(fam.name), { stopAtFirst: true, now: () => performance.now() });
+    if (r.exploration.firstViolationMs !== undefined) timeToFirstBugMs[w.id] = r.exploration.firstViolationMs;
+  }
+
+  let jobs1Seconds: number | null = null;
+  let jobs2Seconds: number | null = null;
+  const plans = planRuns(o.workloads, o.reg);
+  let matrixExecs = 0;
+  if (!o.quick) {
+    let t = performance.now();
+    const runs = runPlans(plans);
+    jobs1Seconds = (performance.now() - t) / 1000;
+    matrixExecs = runs.reduce((a, r) => a + r.exploration.executions, 0);
+    t = performance.now();
+    await runPlansParallel(plans, 2, o.kernelsYaml);
+    jobs2Seconds = (performance.now() - t) / 1000;
+  }
+  return {
+    stepsPerSecond: Math.round(totalSteps / (totalMs / 1000)),
+    executionsPerSecond: Math.round(totalExecs / (totalMs / 1000)),
+    schedulerStepsPerSecond,
+    dfs: { executions: totalExecs, perWorkload },
+    dpor: { executions: null, distinctTraces: null, note: 'DPOR is not implemented yet: exhaustive runs use preemption-bounded DFS' },
+    matrix: { jobs1Seconds, jobs2Seconds, runs: plans.length, executions: matrixExecs },
+    timeToFirstBugMs,
+  };
+}
+
+export function renderBench(b: BenchReport): string {
+  const f = (n: number | null, d = 0) => (n === null ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d }));
+  const lines = [
+    `scheduler inner loop      ${f(b.schedulerStepsPerSecond)} steps/s (one core)`,
+    `exploration               ${f(b.stepsPerSecond)} steps/s, ${f(b.executionsPerSecond)} executions/s (one core; ${BENCH_WORKLOADS.length} workloads × mapcount-reuse)`,
+    `DFS executions            ${Object.entries(b.dfs.perWorkload).map(([w, n]) => `${w} ${f(n)}`).join(', ')}`,
+    `DPOR                      ${b.dpor.note}`,
+    `whole configs/ matrix     ${b.matrix.runs} runs, ${f(b.matrix.executions)} executions: --jobs 1 ${f(b.matrix.jobs1Seconds, 1)} s, --jobs 2 ${f(b.matrix.jobs2Seconds, 1)} s`,
+    `time to first bug (ms)    ${Object.entries(b.timeToFirstBugMs).map(([w, ms]) => `${w} ${f(ms, 1)}`).join(', ')}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPS } from '../ops/index.js';
 
 /**
  * The workload file's shape, one source of truth: the loader validates with it and
@@ -54,7 +55,16 @@ export const WorkloadSchema = z.strictObject({
 
 export type WorkloadFile = z.infer<typeof WorkloadSchema>;
 
-/** The JSON Schema written to schema/workload.schema.json. */
+/**
+ * The JSON Schema written to schema/workload.schema.json. For editors it spells out every op's
+ * arguments (the loader checks those per op, with better messages than a union would give).
+ */
 export function workloadJsonSchema(): unknown {
-  return { $id: 'https://faultline.invalid/schema/workload.schema.json', title: 'faultline workload', ...(z.toJSONSchema(WorkloadSchema, { io: 'input' }) as object) };
+  const allow = z.array(z.string()).optional().describe('errors or signals the workload accepts from this op');
+  const ops = [...OPS.values()].map((o) => z.strictObject({ [o.name]: o.args.describe(o.summary), allow }));
+  const op = z.union([z.enum([...OPS.keys()] as [string, ...string[]]), ...ops]);
+  const editorSchema = WorkloadSchema.extend({
+    processes: z.record(name, ProcessSchema.extend({ threads: z.record(name, z.array(op)).optional() })),
+  });
+  return { $id: 'https://faultline.invalid/schema/workload.schema.json', title: 'faultline workload', ...(z.toJSONSchema(editorSchema, { io: 'input', unrepresentable: 'any' }) as object) };
 }

@@ -1,8 +1,9 @@
 import type { Kernel } from '../../core/Strategy.js';
-import { COST_NAMES, type Stats } from '../../core/stats.js';
+import type { Stats } from '../../core/stats.js';
+import { CostAccumulator } from './CostAccumulator.js';
 import type { Violation } from '../oracle/invariants.js';
 import { encodeToken } from '../replayToken.js';
-import { summarize, type RunResult, type ViolationResult } from '../results.js';
+import type { RunResult, ViolationResult } from '../results.js';
 import { Execution } from '../runtime/Execution.js';
 import type { ExploreMode, Workload } from '../workload/types.js';
 import { Dfs } from './Dfs.js';
@@ -27,6 +28,14 @@ interface Best {
   plan: number[];
   preemptions: number;
   steps: number;
+}
+
+/** Is this counterexample smaller: fewer preemptions, then fewer steps, then the smaller plan? */
+function better(pre: number, steps: number, plan: number[], b: Best): boolean {
+  if (pre !== b.preemptions) return pre < b.preemptions;
+  if (steps !== b.steps) return steps < b.steps;
+  for (let i = 0; i < Math.min(plan.length, b.plan.length); i++) if (plan[i] !== b.plan[i]) return plan[i]! < b.plan[i]!;
+  return plan.length < b.plan.length;
 }
 
 /** Replay one schedule with tracing on. */
@@ -57,8 +66,7 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
   else if (mode === 'pct') chooser = pct = new Pct(seed, w.explore.depth, 50);
   else chooser = new RandomWalk(seed);
 
-  const costs: Record<string, number[]> = {};
-  for (const c of COST_NAMES) costs[c] = [];
+  const costs = new CostAccumulator();
   const best = new Map<string, Best>();
   let executions = 0;
   let steps = 0;
@@ -80,12 +88,11 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
       errorPlan = chooser.deviations;
       break;
     }
-    const st = r.stats as unknown as Record<string, number>;
-    for (const c of COST_NAMES) costs[c]!.push(st[c]!);
+    costs.add(r.stats);
     if (r.violations.length && firstViolationMs === null) firstViolationMs = now() - t0;
     for (const v of r.violations) {
       const b = best.get(v.invariant);
-      if (b === undefined || chooser.preemptions < b.preemptions || (chooser.preemptions === b.preemptions && r.stats.steps < b.steps)) {
+      if (b === undefined || better(chooser.preemptions, r.stats.steps, chooser.deviations, b)) {
         best.set(v.invariant, { v, plan: chooser.deviations, preemptions: chooser.preemptions, steps: r.stats.steps });
       }
     }
@@ -116,8 +123,7 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
       trace: rp.trace,
     });
   }
-  const cost: RunResult['cost'] = {};
-  for (const c of COST_NAMES) cost[c] = summarize(costs[c]!);
+  const cost = costs.summary();
   const res: RunResult = {
     workload: w.id,
     strategy: kernel.name,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { planRuns, runPlans } from '../src/harness/Runner.js';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { planRuns, runPlans, runPlansParallel } from '../src/harness/Runner.js';
 import { loadWorkloads } from '../src/harness/workloads.js';
-import { CONFIGS, registry } from './helpers.js';
+import { CONFIGS, ROOT, registry } from './helpers.js';
 
 /**
  * Every `expect:` in configs/ holds: each workload against every strategy of its family and every
@@ -20,15 +23,17 @@ describe('every expectation in configs/ holds', () => {
     }
   });
 
+  // The runs go to worker threads running the built dist/ (npm test builds before vitest starts).
+  const all = runPlansParallel(planRuns(workloads, reg), availableParallelism(), join(CONFIGS, 'kernels.yaml'), {}, pathToFileURL(join(ROOT, 'dist/src/harness/parallel/worker.js')));
   for (const w of workloads) {
-    it(w.id, () => {
-      const runs = runPlans(planRuns([w], reg));
+    it(w.id, async () => {
+      const runs = (await all).filter((r) => r.workload === w.id);
       const mismatches = runs
         .filter((r) => r.matchesExpected !== true)
         .map((r) => `${r.strategy}: expected ${r.expected?.join(',') || 'pass'}, got ${r.verdict === 'error' ? `error ${r.error}` : r.violations.map((v) => v.invariant).join(',') || 'pass'}`);
       expect(mismatches).toEqual([]);
       for (const r of runs) expect(r.exploration.complete, `${r.strategy} exploration complete`).toBe(true);
-    });
+    }, 900_000);
   }
 });
 

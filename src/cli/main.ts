@@ -79,6 +79,7 @@ async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: Result
   const workloads = loadWorkloads(paths.length ? paths : [root], root, reg);
   const plans = planRuns(workloads, reg, { ...(strategies ? { strategies } : {}), ...(o.family ? { family: o.family } : {}) });
   const startedAt = new Date().toISOString();
+  const wall0 = performance.now();
   const exploreOpts = {
     ...(o.explore ? { mode: o.explore } : {}),
     ...(o.budget ? { budget: o.budget } : {}),
@@ -94,9 +95,8 @@ async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: Result
   if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   else {
     process.stdout.write(renderSummary(results, { color: o.color && process.stdout.isTTY === true && !process.env.NO_COLOR }) + '\n');
-    const totalMs = runs.reduce((a, r) => a + r.exploration.ms, 0);
     const execs = runs.reduce((a, r) => a + r.exploration.executions, 0);
-    process.stdout.write(`${runs.length} runs, ${execs} executions in ${(totalMs / 1000).toFixed(1)} s; reports in ${o.out}/\n`);
+    process.stdout.write(`${runs.length} runs, ${execs} executions in ${((performance.now() - wall0) / 1000).toFixed(1)} s with ${Math.min(jobs, plans.length)} job(s); reports in ${o.out}/\n`);
   }
   return { results, reg };
 }

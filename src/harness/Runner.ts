@@ -1,10 +1,12 @@
 import type { Kernel } from '../core/Strategy.js';
-import { explore, type ExploreOptions } from './explore/explore.js';
+import { SPLIT_AFTER, splits, explore, finishRun, planSubtrees, type Best, type ExploreOptions, type Segment } from './explore/explore.js';
 import type { Registry } from './registry.js';
 import { encodeToken, decodeToken } from './replayToken.js';
 import type { ResultsFile, RunResult } from './results.js';
 import type { Workload } from './workload/types.js';
-import { runOnWorkers } from './parallel/pool.js';
+import { runQueue } from './parallel/pool.js';
+import type { WorkItem } from './parallel/messages.js';
+import { CostAccumulator } from './explore/CostAccumulator.js';
 
 export interface PlannedRun {
   workload: Workload;
@@ -95,19 +97,59 @@ export function resultsFile(runs: RunResult[], seed: number, startedAt: string):
 }
 
 /** runPlans on worker threads: the same results, in the same order, as runPlans. */
-export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: RunOptions = {}): Promise<RunResult[]> {
-  const unique = new Map<string, number>();
-  const items: Parameters<typeof runOnWorkers>[0] = [];
+export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: RunOptions = {}, workerUrl?: URL): Promise<RunResult[]> {
+  const { now: _now, onRun: _onRun, ...explore } = opts;
+  const now = opts.now ?? (() => 0);
+  // One entry per distinct model; its first segment, then its subtrees by position.
+  interface Job { plan: PlannedRun; first: Segment | null; subs: (Segment | null)[]; t0: number; ms: number }
+  const jobsByKey = new Map<string, Job>();
+  const initial: Omit<WorkItem, 'index'>[] = [];
+  const itemJob = new Map<number, { job: Job; sub: number }>();
+  let nextIndex = 0;
   for (const p of plans) {
     const key = modelKey(p.workload, p.kernel);
-    if (unique.has(key)) continue;
-    unique.set(key, items.length);
-    const { now: _now, onRun: _onRun, ...explore } = opts;
-    items.push({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore });
+    if (jobsByKey.has(key)) continue;
+    const job: Job = { plan: p, first: null, subs: [], t0: 0, ms: 0 };
+    jobsByKey.set(key, job);
+    const mode = opts.mode ?? p.workload.explore.mode;
+    const budget = opts.budget ?? p.workload.explore.budget;
+    const split = splits(mode, budget);
+    initial.push({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore, ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
+    itemJob.set(nextIndex++, { job, sub: -1 });
   }
-  const done = await runOnWorkers(items, jobs);
+  await runQueue(
+    initial,
+    jobs,
+    (item, data) => {
+      const { job, sub } = itemJob.get(item.index)!;
+      const seg: Segment = { ...data, costs: CostAccumulator.fromData(data.costs), best: new Map(data.best as [string, Best][]) };
+      if (sub >= 0) {
+        job.subs[sub] = seg;
+        return [];
+      }
+      job.first = seg;
+      const budget = opts.budget ?? job.plan.workload.explore.budget;
+      const more = planSubtrees(seg, budget);
+      job.subs = more.map(() => null);
+      return more.map((m, i) => {
+        itemJob.set(nextIndex++, { job, sub: i });
+        return { file: job.plan.workload.file, id: job.plan.workload.id, spec: job.plan.spec, kernelsYaml, opts: explore, prefix: m.prefix, budget: m.budget };
+      });
+    },
+    workerUrl,
+  );
+  const done = new Map<string, RunResult>();
+  for (const [key, job] of jobsByKey) {
+    const w = job.plan.workload;
+    const mode = opts.mode ?? w.explore.mode;
+    const bound = opts.preemptions ?? w.explore.preemptions;
+    const segs = [job.first!, ...job.subs.map((s) => s!)];
+    const ms = segs.reduce((a, s) => a + (s.ms ?? 0), 0);
+    done.set(key, finishRun(w, job.plan.kernel, mode, bound, segs, ms));
+  }
+  void now;
   return plans.map((p, i) => {
-    const base = done[unique.get(modelKey(p.workload, p.kernel))!]!;
+    const base = done.get(modelKey(p.workload, p.kernel))!;
     const r = base.strategy === p.spec ? structuredClone(base) : renamed(base, p.spec);
     judgeExpected(r, expectedFor(p.workload, p.spec));
     opts.onRun?.(r, i + 1, plans.length);

@@ -19,6 +19,20 @@ export class CostAccumulator {
     this.n++;
   }
 
+  /** A structured-clone-friendly form, to come back from a worker thread. */
+  toData(): { n: number; hist: [number, number][][] } {
+    return { n: this.n, hist: this.hist.map((h) => [...h]) };
+  }
+
+  static fromData(d: { n: number; hist: [number, number][][] }): CostAccumulator {
+    const a = new CostAccumulator();
+    a.n = d.n;
+    d.hist.forEach((h, i) => {
+      for (const [v, c] of h) a.hist[i]!.set(v, c);
+    });
+    return a;
+  }
+
   /** Merge another accumulator (a worker's share of the same run). */
   merge(o: CostAccumulator): void {
     o.hist.forEach((h, i) => {

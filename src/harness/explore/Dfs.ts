@@ -15,7 +15,14 @@ export class Dfs extends Recorder {
   private frames: Frame[] = [];
   private depth = 0;
 
-  constructor(readonly bound: number) {
+  /**
+   * @param prefix forced option indices for the first choice points: explore only the subtree
+   * below them (a piece of a run another worker may be exploring the rest of).
+   */
+  constructor(
+    readonly bound: number,
+    readonly prefix: readonly number[] = [],
+  ) {
     super();
   }
 
@@ -32,7 +39,8 @@ export class Dfs extends Recorder {
         opts.push(cur.id);
         if (this.preemptions < this.bound) for (let i = 0; i < n; i++) if (runnable[i] !== cur) opts.push(runnable[i]!.id);
       } else for (let i = 0; i < n; i++) opts.push(runnable[i]!.id);
-      f = { opts, i: 0 };
+      f = { opts, i: this.depth < this.prefix.length ? this.prefix[this.depth]! : 0 };
+      if (f.i >= opts.length) throw new Error('non-deterministic model: a forced prefix names a choice that does not exist');
       this.frames.push(f);
     }
     this.depth++;
@@ -44,7 +52,7 @@ export class Dfs extends Recorder {
   /** Move to the next unexplored schedule; false when the search is complete. */
   advance(): boolean {
     this.frames.length = this.depth;
-    while (this.frames.length > 0) {
+    while (this.frames.length > this.prefix.length) {
       const top = this.frames[this.frames.length - 1]!;
       if (top.i + 1 < top.opts.length) {
         top.i++;
@@ -53,5 +61,20 @@ export class Dfs extends Recorder {
       this.frames.pop();
     }
     return false;
+  }
+
+  /**
+   * After an execution: the subtrees DFS has not explored yet, each as a forced prefix. Exploring
+   * all of them explores exactly what advance() would have gone on to.
+   */
+  remaining(): number[][] {
+    const out: number[][] = [];
+    const frames = this.frames.slice(0, this.depth);
+    for (let d = this.prefix.length; d < frames.length; d++) {
+      const f = frames[d]!;
+      const base = frames.slice(0, d).map((x) => x.i);
+      for (let j = f.i + 1; j < f.opts.length; j++) out.push([...base, j]);
+    }
+    return out;
   }
 }

@@ -23,7 +23,7 @@ export interface ExploreOptions {
   stopAtFirst?: boolean;
 }
 
-interface Best {
+export interface Best {
   v: Violation;
   plan: number[];
   preemptions: number;
@@ -47,12 +47,46 @@ export function replayExecution(w: Workload, kernel: Kernel, plan: number[]) {
   return { result: r, trace: ex.k.sched.trace ?? [], preemptions: chooser.preemptions };
 }
 
+/** How many executions a run explores in one piece before the rest is split into subtrees. */
+export const SPLIT_AFTER = 2000;
+
 /**
- * Explore the schedules of one workload on one kernel, judge each execution, and keep for every
- * violated invariant its smallest counterexample (fewest preemptions, then fewest steps), replayed
- * with tracing for the report.
+ * Runs are split only under a generous budget: the pieces share what is left of it equally (so the
+ * result does not depend on how many threads explore them), which would cut a large piece short
+ * under a tight budget. A tight budget explores in plain DFS order instead.
  */
-export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}): RunResult {
+export const SPLIT_MIN_BUDGET = 100_000;
+
+export function splits(mode: ExploreMode, budget: number, stopAtFirst = false): boolean {
+  return (mode === 'exhaustive' || mode === 'dpor') && budget >= SPLIT_MIN_BUDGET && !stopAtFirst;
+}
+
+/** What one piece of a run found: mergeable in any order into the same RunResult. */
+export interface Segment {
+  executions: number;
+  steps: number;
+  complete: boolean;
+  maxCp: number;
+  costs: CostAccumulator;
+  best: Map<string, Best>;
+  error: string | null;
+  errorPlan: number[] | null;
+  firstViolationMs: number | null;
+  /** When cut short by `stopAfter`: the DFS subtrees (as forced prefixes) still to explore. */
+  rest: number[][] | null;
+  /** Wall-clock time this piece took (not part of the model). */
+  ms: number;
+}
+
+export interface SegmentOptions extends ExploreOptions {
+  /** Explore only the DFS subtree below these forced choices (exhaustive modes). */
+  prefix?: number[];
+  /** Stop after this many executions and return the unexplored subtrees in `rest`. */
+  stopAfter?: number;
+}
+
+/** Explore one piece of a run: the whole run, or (exhaustive) the subtree below a prefix. */
+export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions = {}): Segment {
   const now = opts.now ?? (() => 0);
   const t0 = now();
   const mode = opts.mode ?? w.explore.mode;
@@ -62,52 +96,87 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
   let chooser: Recorder;
   let dfs: Dfs | null = null;
   let pct: Pct | null = null;
-  if (mode === 'exhaustive' || mode === 'dpor') chooser = dfs = new Dfs(bound);
+  if (mode === 'exhaustive' || mode === 'dpor') chooser = dfs = new Dfs(bound, opts.prefix ?? []);
   else if (mode === 'pct') chooser = pct = new Pct(seed, w.explore.depth, 50);
   else chooser = new RandomWalk(seed);
 
-  const costs = new CostAccumulator();
-  const best = new Map<string, Best>();
-  let executions = 0;
-  let steps = 0;
-  let complete = false;
-  let error: string | null = null;
-  let errorPlan: number[] | null = null;
-  let maxCp = 0;
-  let firstViolationMs: number | null = null;
-
+  const seg: Segment = { executions: 0, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0 };
+  if (budget <= 0) return seg;
   for (;;) {
     chooser.begin();
     const ex = new Execution(w, kernel, chooser, { trace: false, maxSteps: w.explore.steps });
     const r = ex.run();
-    executions++;
-    steps += r.stats.steps;
-    if (chooser.cp > maxCp) maxCp = chooser.cp;
+    seg.executions++;
+    seg.steps += r.stats.steps;
+    if (chooser.cp > seg.maxCp) seg.maxCp = chooser.cp;
     if (r.error !== null) {
-      error = r.error;
-      errorPlan = chooser.deviations;
+      seg.error = r.error;
+      seg.errorPlan = chooser.deviations;
       break;
     }
-    costs.add(r.stats);
-    if (r.violations.length && firstViolationMs === null) firstViolationMs = now() - t0;
+    seg.costs.add(r.stats);
+    if (r.violations.length && seg.firstViolationMs === null) seg.firstViolationMs = now() - t0;
     for (const v of r.violations) {
-      const b = best.get(v.invariant);
+      const b = seg.best.get(v.invariant);
       if (b === undefined || better(chooser.preemptions, r.stats.steps, chooser.deviations, b)) {
-        best.set(v.invariant, { v, plan: chooser.deviations, preemptions: chooser.preemptions, steps: r.stats.steps });
+        seg.best.set(v.invariant, { v, plan: chooser.deviations, preemptions: chooser.preemptions, steps: r.stats.steps });
       }
     }
     if (opts.stopAtFirst && r.violations.length) break;
     if (dfs !== null) {
+      if (opts.stopAfter !== undefined && seg.executions >= opts.stopAfter) {
+        seg.rest = dfs.remaining();
+        if (seg.rest.length === 0) seg.complete = true;
+        break;
+      }
       if (!dfs.advance()) {
-        complete = true;
+        seg.complete = true;
         break;
       }
     }
-    if (pct !== null) pct.k = Math.max(1, maxCp);
-    if (executions >= budget) break;
+    if (pct !== null) pct.k = Math.max(1, seg.maxCp);
+    if (seg.executions >= budget) break;
   }
-  if (dfs === null) complete = false;
+  seg.ms = now() - t0;
+  return seg;
+}
 
+/** Split what is left of a budget over the subtrees, deterministically (the same for any --jobs). */
+export function splitBudget(total: number, n: number): number[] {
+  const each = Math.floor(total / n);
+  return Array.from({ length: n }, (_, i) => each + (i < total % n ? 1 : 0));
+}
+
+/**
+ * Merge a run's segments (the first one, then its subtrees in order) into its result: the smallest
+ * counterexample per invariant, replayed with tracing for the report.
+ */
+export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound: number, segs: Segment[], ms: number): RunResult {
+  const costs = new CostAccumulator();
+  const best = new Map<string, Best>();
+  let executions = 0;
+  let steps = 0;
+  let error: string | null = null;
+  let errorPlan: number[] | null = null;
+  let firstViolationMs: number | null = null;
+  const exhaustive = mode === 'exhaustive' || mode === 'dpor';
+  // Complete when the root finished on its own, or every subtree it left was finished.
+  let complete = exhaustive && segs.length > 0 && (segs[0]!.complete || (segs[0]!.rest !== null && segs.length === 1 + segs[0]!.rest.length && segs.slice(1).every((s) => s.complete)));
+  for (const s of segs) {
+    executions += s.executions;
+    steps += s.steps;
+    costs.merge(s.costs);
+    if (s.error !== null && error === null) {
+      error = s.error;
+      errorPlan = s.errorPlan;
+    }
+    if (s.firstViolationMs !== null && firstViolationMs === null) firstViolationMs = s.firstViolationMs;
+    for (const [inv, b] of s.best) {
+      const cur = best.get(inv);
+      if (cur === undefined || better(b.preemptions, b.steps, b.plan, cur)) best.set(inv, b);
+    }
+  }
+  if (error !== null) complete = false;
   const violations: ViolationResult[] = [];
   for (const inv of [...best.keys()].sort()) {
     const b = best.get(inv)!;
@@ -123,7 +192,6 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
       trace: rp.trace,
     });
   }
-  const cost = costs.summary();
   const res: RunResult = {
     workload: w.id,
     strategy: kernel.name,
@@ -131,14 +199,41 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
     violations,
     expected: null,
     matchesExpected: null,
-    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions, complete, steps, ms: Math.round(now() - t0), ...(dfs ? { preemptions: bound } : {}), ...(firstViolationMs !== null ? { firstViolationMs: Math.round(firstViolationMs * 1000) / 1000 } : {}) },
-    cost,
+    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions, complete, steps, ms: Math.round(ms), ...(exhaustive ? { preemptions: bound } : {}), ...(firstViolationMs !== null ? { firstViolationMs: Math.round(firstViolationMs * 1000) / 1000 } : {}) },
+    cost: costs.summary(),
   };
   if (error !== null) {
     res.error = error;
     res.errorReplay = encodeToken({ workload: w.id, strategy: kernel.name, plan: errorPlan ?? [] });
   }
   return res;
+}
+
+/** The pieces a run is explored in: the first SPLIT_AFTER executions, then what they left, split. */
+export function planSubtrees(first: Segment, budget: number): { prefix: number[]; budget: number }[] {
+  if (first.rest === null || first.error !== null) return [];
+  const left = Math.max(0, budget - first.executions);
+  const budgets = splitBudget(left, first.rest.length);
+  return first.rest.map((prefix, i) => ({ prefix, budget: budgets[i]! }));
+}
+
+/**
+ * Explore the schedules of one workload on one kernel, judge each execution, and keep for every
+ * violated invariant its smallest counterexample (fewest preemptions, then fewest steps).
+ * Exhaustive runs are explored in pieces (the same pieces whatever --jobs says), so that worker
+ * threads can share a large run and still produce the same result.
+ */
+export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}): RunResult {
+  const now = opts.now ?? (() => 0);
+  const t0 = now();
+  const mode = opts.mode ?? w.explore.mode;
+  const budget = opts.budget ?? w.explore.budget;
+  const bound = opts.preemptions ?? w.explore.preemptions;
+  const split = splits(mode, budget, opts.stopAtFirst);
+  const first = exploreSegment(w, kernel, { ...opts, ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
+  const segs = [first];
+  for (const sub of planSubtrees(first, budget)) segs.push(exploreSegment(w, kernel, { ...opts, prefix: sub.prefix, budget: sub.budget }));
+  return finishRun(w, kernel, mode, bound, segs, now() - t0);
 }
 
 export type { Stats };

@@ -1,7 +1,6 @@
-import type { ExploreOptions } from '../explore/explore.js';
-import type { RunResult } from '../results.js';
+import type { ExploreOptions, Segment } from '../explore/explore.js';
 
-/** One run for a worker: enough to load the workload and resolve the strategy itself. */
+/** One piece of one run for a worker: enough to load the workload and resolve the strategy itself. */
 export interface WorkItem {
   index: number;
   file: string;
@@ -9,6 +8,12 @@ export interface WorkItem {
   spec: string;
   kernelsYaml: string | null;
   opts: Omit<ExploreOptions, 'now'>;
+  prefix?: number[];
+  stopAfter?: number;
+  budget?: number;
 }
 
-export type WorkerReply = { index: number; result: RunResult } | { index: number; error: string };
+/** A Segment as it crosses the thread boundary (the cost histograms flattened). */
+export type SegmentData = Omit<Segment, 'costs' | 'best'> & { costs: ReturnType<Segment['costs']['toData']>; best: [string, unknown][] };
+
+export type WorkerReply = { index: number; segment: SegmentData } | { index: number; error: string };

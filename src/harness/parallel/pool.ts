@@ -1,42 +1,55 @@
 import { Worker } from 'node:worker_threads';
-import type { RunResult } from '../results.js';
-import type { WorkItem, WorkerReply } from './messages.js';
+import type { SegmentData, WorkItem, WorkerReply } from './messages.js';
 
 /**
- * Explore work items on `jobs` worker threads, handing the next item to whichever worker finishes
- * first. Results come back in item order, so the output does not depend on timing.
+ * A queue of work items on `jobs` worker threads: each idle worker takes the next item; a reply
+ * may add more items (the subtrees a large run left). Which worker ran what never shows in the
+ * results: the caller files every reply by its item.
  */
-export async function runOnWorkers(items: Omit<WorkItem, 'index'>[], jobs: number, onResult?: (i: number, r: RunResult) => void): Promise<RunResult[]> {
-  const results: RunResult[] = new Array(items.length);
-  let next = 0;
-  const workerUrl = new URL('./worker.js', import.meta.url);
-  const n = Math.max(1, Math.min(jobs, items.length));
-  await Promise.all(
-    Array.from({ length: n }, () =>
-      new Promise<void>((resolve, reject) => {
-        const w = new Worker(workerUrl);
-        const feed = () => {
-          if (next >= items.length) {
-            void w.terminate().then(() => resolve());
-            return;
-          }
-          const index = next++;
-          w.postMessage({ ...items[index]!, index } satisfies WorkItem);
-        };
+export async function runQueue(
+  initial: Omit<WorkItem, 'index'>[],
+  jobs: number,
+  onReply: (item: WorkItem, seg: SegmentData) => Omit<WorkItem, 'index'>[],
+  workerUrl = new URL('./worker.js', import.meta.url),
+): Promise<void> {
+  const items: WorkItem[] = [];
+  const queue: WorkItem[] = [];
+  const push = (it: Omit<WorkItem, 'index'>) => {
+    const w = { ...it, index: items.length } as WorkItem;
+    items.push(w);
+    queue.push(w);
+  };
+  initial.forEach(push);
+  if (queue.length === 0) return;
+  const workers = Array.from({ length: Math.max(1, jobs) }, () => new Worker(workerUrl));
+  const idle = [...workers];
+  let busy = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const dispatch = () => {
+        while (idle.length > 0 && queue.length > 0) {
+          busy++;
+          idle.pop()!.postMessage(queue.shift()!);
+        }
+        if (busy === 0 && queue.length === 0) resolve();
+      };
+      for (const w of workers) {
         w.on('message', (m: WorkerReply) => {
-          if ('error' in m) {
-            void w.terminate();
-            reject(new Error(m.error));
-            return;
+          busy--;
+          if ('error' in m) return reject(new Error(m.error));
+          try {
+            for (const more of onReply(items[m.index]!, m.segment)) push(more);
+          } catch (e) {
+            return reject(e as Error);
           }
-          results[m.index] = m.result;
-          onResult?.(m.index, m.result);
-          feed();
+          idle.push(w);
+          dispatch();
         });
         w.on('error', reject);
-        feed();
-      }),
-    ),
-  );
-  return results;
+      }
+      dispatch();
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }

@@ -1,11 +1,11 @@
 import { parentPort } from 'node:worker_threads';
-import { explore } from '../explore/explore.js';
+import { exploreSegment } from '../explore/explore.js';
 import { Registry } from '../registry.js';
 import { loadWorkloadFile } from '../workload/load.js';
 import type { Workload } from '../workload/types.js';
 import type { WorkItem, WorkerReply } from './messages.js';
 
-/** A worker thread exploring runs it is sent, one at a time. Every run is deterministic on its own. */
+/** A worker thread exploring the pieces of runs it is sent, one at a time. */
 let reg: Registry | null = null;
 const workloads = new Map<string, Workload>();
 
@@ -18,7 +18,14 @@ parentPort!.on('message', (item: WorkItem) => {
       w = loadWorkloadFile(item.file, item.id, reg);
       workloads.set(item.file, w);
     }
-    reply = { index: item.index, result: explore(w, reg.resolve(item.spec), { ...item.opts, now: () => performance.now() }) };
+    const seg = exploreSegment(w, reg.resolve(item.spec), {
+      ...item.opts,
+      ...(item.prefix ? { prefix: item.prefix } : {}),
+      ...(item.stopAfter !== undefined ? { stopAfter: item.stopAfter } : {}),
+      ...(item.budget !== undefined ? { budget: item.budget } : {}),
+      now: () => performance.now(),
+    });
+    reply = { index: item.index, segment: { ...seg, costs: seg.costs.toData(), best: [...seg.best] } };
   } catch (e) {
     reply = { index: item.index, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }

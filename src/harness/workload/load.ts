@@ -242,7 +242,7 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     explore: {
       mode: ex.mode ?? 'exhaustive',
       preemptions: ex.preemptions ?? 2,
-      budget: ex.budget ?? 200_000,
+      budget: ex.budget ?? 5_000_000,
       depth: ex.depth ?? 3,
       seed: ex.seed ?? 1,
       steps: ex.steps ?? 20_000,

@@ -99,3 +99,27 @@ describe('random and PCT exploration', () => {
     expect(found).toBe(true);
   });
 });
+
+describe('splitting a DFS into subtrees', () => {
+  function outcomes(dfs: Dfs, limit = Infinity): { seen: string[]; rest: number[][] | null } {
+    const seen: string[] = [];
+    for (;;) {
+      dfs.begin();
+      const { s, counter } = counterProgram(dfs, false);
+      s.run();
+      seen.push(`${counter.v}:${dfs.deviations.join('.')}`);
+      if (seen.length >= limit) return { seen, rest: dfs.remaining() };
+      if (!dfs.advance()) return { seen, rest: null };
+    }
+  }
+
+  it('explores exactly the executions of the whole search, wherever it is cut', () => {
+    const whole = outcomes(new Dfs(2)).seen;
+    for (const cut of [1, 2, 3, whole.length - 1]) {
+      const first = outcomes(new Dfs(2), cut);
+      const pieces = [...first.seen];
+      for (const prefix of first.rest!) pieces.push(...outcomes(new Dfs(2, prefix)).seen);
+      expect(pieces.sort()).toEqual([...whole].sort());
+    }
+  });
+});

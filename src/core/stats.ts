@@ -17,7 +17,8 @@ export class Stats {
   steps = 0;
   /** Pages that fork copied instead of sharing. */
   forkCopies = 0;
-  /** Write faults that copied a page that nobody else could see (a needless COW). */
+  /** Longest fork() waited to start copying (behind mmap_lock writers, I/O, or a strategy's lock). */
+  forkWaitSteps = 0;
   swapIns = 0;
   swapOuts = 0;
 }

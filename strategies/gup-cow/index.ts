@@ -7,6 +7,7 @@ import { mapcountReuse } from './mapcount-reuse.js';
 import { mmGupRwsem } from './mm-gup-rwsem.js';
 import { reclaimSkipPinned } from './reclaim-skip-pinned.js';
 import { refcountReuse } from './refcount-reuse.js';
+import { refcountReuseSwapcache } from './refcount-reuse-swapcache.js';
 import { swapinRefcount } from './swapin-refcount.js';
 
 /** gup-cow (seed 003): GUP vs fork and COW. */
@@ -19,5 +20,6 @@ export const gupCow: Strategy[] = [
   mmGupRwsem,
   anonExclusive,
   swapinRefcount,
+  refcountReuseSwapcache,
   reclaimSkipPinned,
 ];

@@ -13,8 +13,11 @@ import { Vma, is_cow_mapping } from './Vma.js';
 export type ForkResult = { mm: MmStruct } | { err: 'ENOMEM' };
 
 export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string): KGen<ForkResult> {
+  const asked = k.sched.steps;
   yield* k.hooks.forkBegin(k, t, oldmm);
   yield* oldmm.mmap_lock.down_write(t);
+  const waited = k.sched.steps - asked;
+  if (waited > k.stats.forkWaitSteps) k.stats.forkWaitSteps = waited;
   const mm = k.newMm(childName);
   mm.nextVpn = oldmm.nextVpn;
   let err = false;

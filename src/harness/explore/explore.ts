@@ -11,6 +11,7 @@ import { Pct } from './Pct.js';
 import { RandomWalk } from './RandomWalk.js';
 import type { Recorder } from './Recorder.js';
 import { Replay } from './Replay.js';
+import { shrinkPlan } from './shrink.js';
 
 export interface ExploreOptions {
   mode?: ExploreMode;
@@ -179,7 +180,11 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   if (error !== null) complete = false;
   const violations: ViolationResult[] = [];
   for (const inv of [...best.keys()].sort()) {
-    const b = best.get(inv)!;
+    let b = best.get(inv)!;
+    if (!exhaustive) {
+      const s = shrinkPlan(w, kernel, b, inv);
+      b = { ...b, ...s };
+    }
     const rp = replayExecution(w, kernel, b.plan);
     const again = rp.result.violations.find((v) => v.invariant === inv);
     violations.push({

@@ -50,7 +50,7 @@ export function judgeExpected(r: RunResult, expected: string[] | null): void {
 }
 
 /** Two specs with the same strategies run the same model: explore once, report under both names. */
-function modelKey(w: Workload, k: Kernel): string {
+export function modelKey(w: Workload, k: Kernel): string {
   return `${w.id}|${k.parts.map((p) => p.name).sort().join('+')}`;
 }
 
@@ -66,13 +66,26 @@ function renamed(r: RunResult, spec: string): RunResult {
   return c;
 }
 
+export interface Progress {
+  /** Runs (workload × strategy) finished, of `total`. */
+  done: number;
+  total: number;
+  /** Executions explored so far; a run that reuses another's exploration adds none. */
+  executions: number;
+  /** Finished runs whose verdict is not pass. */
+  failures: number;
+}
+
 export interface RunOptions extends ExploreOptions {
   onRun?: (r: RunResult, done: number, total: number) => void;
+  /** Called as runs finish, in the order they finish; for a progress line, never for results. */
+  onProgress?: (p: Progress) => void;
 }
 
 export function runPlans(plans: PlannedRun[], opts: RunOptions = {}): RunResult[] {
   const cache = new Map<string, RunResult>();
   const out: RunResult[] = [];
+  const progress: Progress = { done: 0, total: plans.length, executions: 0, failures: 0 };
   for (const p of plans) {
     const key = modelKey(p.workload, p.kernel);
     const hit = cache.get(key);
@@ -82,10 +95,14 @@ export function runPlans(plans: PlannedRun[], opts: RunOptions = {}): RunResult[
       r = explore(p.workload, p.kernel, opts);
       cache.set(key, r);
       r = structuredClone(r);
+      progress.executions += r.exploration.executions;
     }
     judgeExpected(r, expectedFor(p.workload, p.spec));
     out.push(r);
     opts.onRun?.(r, out.length, plans.length);
+    progress.done++;
+    if (r.verdict !== 'pass') progress.failures++;
+    opts.onProgress?.({ ...progress });
   }
   return out;
 }
@@ -98,14 +115,27 @@ export function resultsFile(runs: RunResult[], seed: number, startedAt: string):
 export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: RunOptions = {}): Promise<RunResult[]> {
   const unique = new Map<string, number>();
   const items: Parameters<typeof runOnWorkers>[0] = [];
+  /** How many plans each work item stands for, so progress counts runs, not explorations. */
+  const weight: number[] = [];
   for (const p of plans) {
     const key = modelKey(p.workload, p.kernel);
-    if (unique.has(key)) continue;
+    const u = unique.get(key);
+    if (u !== undefined) {
+      weight[u]!++;
+      continue;
+    }
+    weight.push(1);
     unique.set(key, items.length);
-    const { now: _now, onRun: _onRun, ...explore } = opts;
+    const { now: _now, onRun: _onRun, onProgress: _onProgress, ...explore } = opts;
     items.push({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore });
   }
-  const done = await runOnWorkers(items, jobs);
+  const progress: Progress = { done: 0, total: plans.length, executions: 0, failures: 0 };
+  const done = await runOnWorkers(items, jobs, (i, r) => {
+    progress.done += weight[i]!;
+    progress.executions += r.exploration.executions;
+    if (r.verdict !== 'pass') progress.failures += weight[i]!;
+    opts.onProgress?.({ ...progress });
+  });
   return plans.map((p, i) => {
     const base = done[unique.get(modelKey(p.workload, p.kernel))!]!;
     const r = base.strategy === p.spec ? structuredClone(base) : renamed(base, p.spec);

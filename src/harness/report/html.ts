@@ -98,21 +98,21 @@ function costSection(runs: readonly RunResult[], strategies: readonly string[]):
 // Swim lanes
 
 /**
- * The steps at which the schedule switched threads: a thread runs again after another thread ran in
- * between. In a minimised counterexample these interleavings are what make the race; the detection
- * step itself is marked separately.
+ * The events at which the schedule switched threads: the last event before another thread runs and
+ * the first one after. In a minimised counterexample these interleavings are what make the race.
+ * Indices into `events` (in step order); the detection events are marked separately.
  */
-export function racingSteps(trace: readonly TraceEvent[]): Set<number> {
+export function racingEvents(events: readonly TraceEvent[]): Set<number> {
   const out = new Set<number>();
-  const events = [...trace].sort((a, b) => a.step - b.step);
-  for (let i = 1; i < events.length; i++) {
-    const prev = events[i - 1]!;
-    const e = events[i]!;
-    if (e.cpu !== prev.cpu && e.fn !== 'VIOLATION') {
-      out.add(prev.step);
-      out.add(e.step);
+  let prev = -1;
+  events.forEach((e, i) => {
+    if (e.fn === 'VIOLATION') return;
+    if (prev >= 0 && events[prev]!.cpu !== e.cpu) {
+      out.add(prev);
+      out.add(i);
     }
-  }
+    prev = i;
+  });
   return out;
 }
 
@@ -129,11 +129,11 @@ export function swimLanes(trace: readonly TraceEvent[], at: number | undefined):
   const threads = traceThreads(trace);
   const events = [...trace].sort((a, b) => a.step - b.step);
   const mark = highlightIndex(events, at);
-  const racing = racingSteps(events);
+  const racing = racingEvents(events);
   const lane = new Map(threads.map((t, i) => [t, i]));
   const head = `<tr><th class="step">step</th>${threads.map((t) => `<th class="lane">${esc(t)}</th>`).join('')}</tr>`;
   const rows = events.map((e, i) => {
-    const cls = [i === mark ? 'hit' : '', racing.has(e.step) ? 'race' : '', e.fn === 'VIOLATION' ? 'violation' : ''].filter(Boolean).join(' ');
+    const cls = [i === mark ? 'hit' : '', racing.has(i) ? 'race' : '', e.fn === 'VIOLATION' ? 'violation' : ''].filter(Boolean).join(' ');
     const cells = threads.map((_, j) => (j === lane.get(e.cpu) ? `<td class="ev">${eventHtml(e)}</td>` : '<td></td>'));
     return `<tr${cls ? ` class="${cls}"` : ''}><td class="step">${e.step}</td>${cells.join('')}</tr>`;
   });

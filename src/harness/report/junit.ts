@@ -1,7 +1,7 @@
 import type { ResultsFile, RunResult } from '../results.js';
 import { describeExpected, describeOutcome, workloadsOf } from './common.js';
 import { runPasses } from './tap.js';
-import { renderTraceColumns } from './traceColumns.js';
+import { renderTraceList } from './traceColumns.js';
 
 /**
  * junit.xml in the Ant/Jenkins shape that GitLab, Jenkins and the GitHub test-report actions read:
@@ -43,7 +43,7 @@ function counterexampleText(r: RunResult): string {
   const parts: string[] = [];
   for (const v of r.violations) {
     parts.push(
-      [`${v.invariant}: ${v.message}`, `replay: faultline replay ${v.replay}`, '', renderTraceColumns(v.trace, { highlightStep: v.at })].join('\n'),
+      [`${v.invariant}: ${v.message}`, `replay: faultline replay ${v.replay}`, '', renderTraceList(v.trace, { highlightStep: v.at })].join('\n'),
     );
   }
   if (r.verdict === 'error') parts.push([`error: ${r.error ?? ''}`, ...(r.errorReplay ? [`replay: faultline replay ${r.errorReplay}`] : [])].join('\n'));

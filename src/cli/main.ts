@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CompositionError } from '../core/Strategy.js';
 import { replayExecution } from '../harness/explore/explore.js';
@@ -7,11 +7,15 @@ import { INVARIANTS } from '../harness/oracle/invariants.js';
 import { OPS } from '../harness/ops/index.js';
 import { Registry, UnknownStrategyError } from '../harness/registry.js';
 import { decodeToken } from '../harness/replayToken.js';
-import { renderMarkdown } from '../harness/report/markdown.js';
+import { compareWithBaseline, baselineOf } from '../harness/baseline.js';
+import { describeExpected, describeOutcome, plural, uniqueInOrder } from '../harness/report/common.js';
+import { getReporter, reporterNames } from '../harness/report/index.js';
+import type { Reporter } from '../harness/report/reporters.js';
 import { renderSummary } from '../harness/report/terminal.js';
 import { renderTraceColumns } from '../harness/report/traceColumns.js';
-import type { ResultsFile } from '../harness/results.js';
-import { planRuns, resultsFile, runPlans, runPlansParallel } from '../harness/Runner.js';
+import type { ResultsFile, RunResult } from '../harness/results.js';
+import { planRuns, resultsFile, runPlans, runPlansParallel, type Progress } from '../harness/Runner.js';
+import { MergeError, mergeResults, parseShard, shardPlans, type Shard } from '../harness/shard.js';
 import { availableParallelism } from 'node:os';
 import { loadWorkloadFile } from '../harness/workload/load.js';
 import { workloadJsonSchema } from '../harness/workload/schema.js';
@@ -20,13 +24,61 @@ import { WorkloadError } from '../harness/workload/WorkloadError.js';
 import { findWorkloadFiles, loadWorkloads } from '../harness/workloads.js';
 import { configsRoot } from './paths.js';
 import { renderBench, runBench } from '../harness/bench/bench.js';
+import { colorWanted, ProgressLine, progressWanted } from './progress.js';
 import { writeAtomic } from './writeAtomic.js';
 
 /** Bad input on the command line: exit 2 with one line. */
 class UsageError extends Error {}
 
-const FORMATS = ['md', 'json'] as const;
-const LATER_FORMATS = ['html', 'junit', 'tap', 'text'];
+const DEFAULT_FORMATS = 'md,json';
+
+function parseFormats(list: string): Reporter[] {
+  const names = list.split(',').map((f) => f.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--format needs at least one format (allowed: ${reporterNames().join(', ')})`);
+  return uniqueInOrder(names).map((f) => {
+    const r = getReporter(f);
+    if (r === undefined) throw new UsageError(`unknown --format ${f} (allowed: ${reporterNames().join(', ')})`);
+    return r;
+  });
+}
+
+/** Every view from the one ResultsFile, each written atomically. */
+function writeReports(results: ResultsFile, out: string, reporters: readonly Reporter[]): void {
+  for (const r of reporters) writeAtomic(join(out, r.file), r.render(results));
+}
+
+function readResultsFile(file: string): ResultsFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`${file}: cannot read (a results.json, or a folder holding one)`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}:1:1: not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const d = data as Partial<ResultsFile> | null;
+  if (d === null || typeof d !== 'object' || d.faultline !== 1 || !Array.isArray(d.runs)) {
+    throw new UsageError(`${file}:1:1: not a faultline results.json (expected { "faultline": 1, "runs": [...] })`);
+  }
+  return d as ResultsFile;
+}
+
+/** A results.json path, or a folder (a report folder or a downloaded CI artifact) that holds one. */
+function resultsPath(p: string): string {
+  return existsSync(p) && statSync(p).isDirectory() ? join(p, 'results.json') : p;
+}
+
+function shardOption(v: string): Shard {
+  try {
+    return parseShard(v);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+}
 
 function positiveInt(name: string) {
   return (v: string) => {
@@ -54,6 +106,7 @@ interface RunOpts {
   json?: boolean;
   color: boolean;
   jobs?: number;
+  shard?: Shard;
 }
 
 function kernelsYaml(): string | null {
@@ -65,40 +118,96 @@ function registry(): Registry {
   return Registry.load(kernelsYaml());
 }
 
+function printSummary(results: ResultsFile, o: { color: boolean; out: string }, extra = '', wall?: { seconds: number; jobs: number }): void {
+  const color = colorWanted(o.color, process.stdout);
+  process.stdout.write(renderSummary(results, { color }) + '\n');
+  const execs = results.runs.reduce((a, r) => a + r.exploration.executions, 0);
+  // Wall time when this process ran them; else the runs' own exploration time, added up.
+  const time = wall ? `${wall.seconds.toFixed(1)} s with ${wall.jobs} job(s)` : `${(results.runs.reduce((a, r) => a + r.exploration.ms, 0) / 1000).toFixed(1)} s of exploration`;
+  process.stdout.write(`${results.runs.length} runs, ${execs} executions in ${time}${extra}; reports in ${o.out}/\n`);
+}
+
 async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: ResultsFile; reg: Registry }> {
   const reg = registry();
-  const formats = o.format.split(',').map((f) => f.trim()).filter(Boolean);
-  for (const f of formats) {
-    if (LATER_FORMATS.includes(f)) throw new UsageError(`--format ${f} is not available yet (available: ${FORMATS.join(', ')})`);
-    if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown --format ${f} (allowed: ${FORMATS.join(', ')})`);
-  }
+  const reporters = parseFormats(o.format);
   const strategies = o.strategy?.split(',').map((s) => s.trim()).filter(Boolean);
   if (strategies) for (const s of strategies) reg.resolve(s);
   if (o.family && !reg.families().includes(o.family)) throw new UsageError(`unknown --family ${o.family} (families: ${reg.families().join(', ')})`);
   const root = configsRoot();
   const workloads = loadWorkloads(paths.length ? paths : [root], root, reg);
-  const plans = planRuns(workloads, reg, { ...(strategies ? { strategies } : {}), ...(o.family ? { family: o.family } : {}) });
+  const all = planRuns(workloads, reg, { ...(strategies ? { strategies } : {}), ...(o.family ? { family: o.family } : {}) });
+  const part = o.shard ? shardPlans(all, o.shard) : null;
+  const plans = part ? part.plans : all;
   const startedAt = new Date().toISOString();
   const wall0 = performance.now();
+  const line = progressWanted(process.stderr) ? new ProgressLine(process.stderr, colorWanted(o.color, process.stderr)) : null;
   const exploreOpts = {
     ...(o.explore ? { mode: o.explore } : {}),
     ...(o.budget ? { budget: o.budget } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.preemptions !== undefined ? { preemptions: o.preemptions } : {}),
+    ...(line ? { onProgress: (p: Progress) => line.update(p) } : {}),
     now: () => performance.now(),
   };
   const jobs = o.jobs ?? availableParallelism();
-  const runs = jobs > 1 && plans.length > 1 ? await runPlansParallel(plans, jobs, kernelsYaml(), exploreOpts) : runPlans(plans, exploreOpts);
-  const results = resultsFile(runs, o.seed ?? 1, startedAt);
-  if (formats.includes('json')) writeAtomic(join(o.out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  if (formats.includes('md')) writeAtomic(join(o.out, 'report.md'), renderMarkdown(results));
-  if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-  else {
-    process.stdout.write(renderSummary(results, { color: o.color && process.stdout.isTTY === true && !process.env.NO_COLOR }) + '\n');
-    const execs = runs.reduce((a, r) => a + r.exploration.executions, 0);
-    process.stdout.write(`${runs.length} runs, ${execs} executions in ${((performance.now() - wall0) / 1000).toFixed(1)} s with ${Math.min(jobs, plans.length)} job(s); reports in ${o.out}/\n`);
+  let runs: RunResult[];
+  try {
+    runs = jobs > 1 && plans.length > 1 ? await runPlansParallel(plans, jobs, kernelsYaml(), exploreOpts) : runPlans(plans, exploreOpts);
+  } finally {
+    line?.clear();
   }
+  const results = resultsFile(runs, o.seed ?? 1, startedAt);
+  if (part && o.shard) results.shard = { index: o.shard.index, count: o.shard.count, total: all.length, positions: part.positions };
+  writeReports(results, o.out, reporters);
+  if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  else printSummary(results, o, o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${all.length} runs)` : '', { seconds: (performance.now() - wall0) / 1000, jobs: Math.min(jobs, plans.length) });
   return { results, reg };
+}
+
+interface GateOpts extends RunOpts {
+  baseline?: string;
+  updateBaseline?: boolean;
+  results?: string;
+}
+
+/** The gate's verdict on finished results; prints every mismatch and regression, returns the exit code. */
+function gate(results: ResultsFile, o: GateOpts): number {
+  const say = (s: string) => process.stdout.write(`${s}\n`);
+  const bad = results.runs.filter((r) => r.matchesExpected === false);
+  const checked = results.runs.filter((r) => r.matchesExpected !== null).length;
+  for (const r of bad) {
+    const v = r.violations.find((x) => !(r.expected ?? []).includes(x.invariant)) ?? r.violations[0];
+    const token = v?.replay ?? r.errorReplay;
+    say(`MISMATCH ${r.workload} × ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}${token ? ` (faultline replay ${token})` : ''}`);
+  }
+  let regressions = 0;
+  let compared = 0;
+  if (o.baseline && !o.updateBaseline) {
+    const base = readResultsFile(o.baseline);
+    const c = compareWithBaseline(results, base);
+    compared = c.compared;
+    regressions = c.regressions.length;
+    for (const r of c.regressions) say(`REGRESSION ${r.workload} × ${r.strategy}: ${r.why}; baseline ${r.baseline}, got ${r.got}${r.replay ? ` (faultline replay ${r.replay})` : ''}`);
+    for (const r of c.improvements) say(`note: ${r.workload} × ${r.strategy} ${r.why} (baseline ${r.baseline}, got ${r.got}); --update-baseline records it`);
+    if (c.unknown > 0) say(`note: ${plural(c.unknown, 'run')} not in ${o.baseline}; --update-baseline adds ${c.unknown === 1 ? 'it' : 'them'}`);
+  }
+  if (o.baseline && o.updateBaseline) {
+    const previous = existsSync(o.baseline) ? readResultsFile(o.baseline) : null;
+    writeAtomic(o.baseline, JSON.stringify(baselineOf(results, previous), null, 2) + '\n');
+    say(`wrote ${o.baseline} (${plural(results.runs.length, 'run')})`);
+  }
+  const unchecked = results.runs.length - checked;
+  const problems = bad.length + regressions;
+  if (problems > 0) {
+    const parts: string[] = [];
+    if (bad.length > 0) parts.push(`${bad.length} of ${plural(checked, 'run')} differ from their expectations`);
+    if (regressions > 0) parts.push(`${plural(regressions, 'run')} regressed against ${o.baseline}`);
+    say(parts.join('; '));
+    return 1;
+  }
+  const against = compared > 0 ? `, ${compared} without regression against ${o.baseline}` : '';
+  say(`All ${checked} runs verified as expected${against}${unchecked > 0 ? ` (${plural(unchecked, 'run')} without expect)` : ''}`);
+  return 0;
 }
 
 function addRunOptions(c: Command): Command {
@@ -110,8 +219,9 @@ function addRunOptions(c: Command): Command {
     .option('--seed <n>', 'seed for random and pct exploration', nonNegativeInt('--seed'))
     .option('--preemptions <n>', 'preemption bound for exhaustive exploration', nonNegativeInt('--preemptions'))
     .option('--out <dir>', 'report folder', 'reports/latest')
-    .option('--format <list>', `report formats: ${FORMATS.join(',')}`, 'md,json')
+    .option('--format <list>', `report formats: ${reporterNames().join(',')}`, DEFAULT_FORMATS)
     .option('--jobs <n>', 'worker threads (default: one per core)', positiveInt('--jobs'))
+    .option('--shard <I/N>', 'run only part I of N of the runs (join the parts with faultline merge)', shardOption)
     .option('--json', 'print results JSON on stdout instead of the table')
     .option('--no-color', 'no colours');
 }
@@ -127,19 +237,39 @@ export async function main(argv: string[]): Promise<number> {
     await runMatrix(paths, o);
   });
 
-  addRunOptions(program.command('gate').argument('[paths...]', 'workload files or folders (default configs/)').description('run, then exit 1 if any outcome differs from the workload\'s expect')).action(async (paths: string[], o: RunOpts) => {
-    const { results } = await runMatrix(paths, { ...o, json: false });
-    const bad = results.runs.filter((r) => r.matchesExpected === false);
-    const checked = results.runs.filter((r) => r.matchesExpected !== null).length;
-    if (bad.length) {
-      for (const r of bad) {
-        const got = r.verdict === 'error' ? 'error' : r.violations.map((v) => v.invariant).join(', ') || 'pass';
-        process.stdout.write(`MISMATCH ${r.workload} × ${r.strategy}: expected ${r.expected?.join(', ') || 'pass'}, got ${got}${r.violations[0] ? ` (faultline replay ${r.violations[0].replay})` : ''}\n`);
-      }
-      process.stdout.write(`${bad.length} of ${checked} runs differ from their expectations\n`);
-      code = 1;
-    } else process.stdout.write(`All ${checked} runs verified as expected\n`);
-  });
+  addRunOptions(program.command('gate').argument('[paths...]', 'workload files or folders (default configs/)').description("run, then exit 1 if any outcome differs from the workload's expect or regressed against --baseline"))
+    .option('--baseline <file>', 'a committed earlier results.json: a newly violated invariant, a crash or a no longer complete exploration is a regression')
+    .option('--update-baseline', 'rewrite --baseline from this run instead of comparing with it')
+    .option('--results <file>', 'judge this results.json (e.g. from faultline merge) instead of running')
+    .action(async (paths: string[], o: GateOpts) => {
+      if (o.updateBaseline && !o.baseline) throw new UsageError('--update-baseline needs --baseline FILE');
+      let results: ResultsFile;
+      if (o.results) {
+        if (paths.length > 0) throw new UsageError('--results judges a finished run: give no workload paths with it');
+        results = readResultsFile(resultsPath(o.results));
+      } else results = (await runMatrix(paths, { ...o, json: false })).results;
+      code = gate(results, o);
+    });
+
+  program
+    .command('merge')
+    .argument('<dirs...>', 'shard report folders (or their results.json files)')
+    .description('join the results of --shard runs into one results.json and its reports')
+    .option('--out <dir>', 'report folder', 'reports/latest')
+    .option('--format <list>', `report formats: ${reporterNames().join(',')}`, DEFAULT_FORMATS)
+    .option('--json', 'print results JSON on stdout instead of the table')
+    .option('--no-color', 'no colours')
+    .action((dirs: string[], o: { out: string; format: string; json?: boolean; color: boolean }) => {
+      const reporters = parseFormats(o.format);
+      const parts = dirs.map((d) => {
+        const file = resultsPath(d);
+        return { name: file, results: readResultsFile(file) };
+      });
+      const results = mergeResults(parts);
+      writeReports(results, o.out, reporters);
+      if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+      else printSummary(results, o, ` from ${plural(parts.length, 'part')}`);
+    });
 
   program
     .command('replay')
@@ -235,7 +365,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError) {
+    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError) {
       process.stderr.write(`faultline: ${e.message}\n`);
       return 2;
     }

@@ -52,7 +52,7 @@ export function judgeExpected(r: RunResult, expected: string[] | null): void {
 }
 
 /** Two specs with the same strategies run the same model: explore once, report under both names. */
-function modelKey(w: Workload, k: Kernel): string {
+export function modelKey(w: Workload, k: Kernel): string {
   return `${w.id}|${k.parts.map((p) => p.name).sort().join('+')}`;
 }
 
@@ -68,13 +68,26 @@ function renamed(r: RunResult, spec: string): RunResult {
   return c;
 }
 
+export interface Progress {
+  /** Runs (workload × strategy) finished, of `total`. */
+  done: number;
+  total: number;
+  /** Executions explored so far; a run that reuses another's exploration adds none. */
+  executions: number;
+  /** Finished runs whose verdict is not pass. */
+  failures: number;
+}
+
 export interface RunOptions extends ExploreOptions {
   onRun?: (r: RunResult, done: number, total: number) => void;
+  /** Called as runs finish, in the order they finish; for a progress line, never for results. */
+  onProgress?: (p: Progress) => void;
 }
 
 export function runPlans(plans: PlannedRun[], opts: RunOptions = {}): RunResult[] {
   const cache = new Map<string, RunResult>();
   const out: RunResult[] = [];
+  const progress: Progress = { done: 0, total: plans.length, executions: 0, failures: 0 };
   for (const p of plans) {
     const key = modelKey(p.workload, p.kernel);
     const hit = cache.get(key);
@@ -84,10 +97,14 @@ export function runPlans(plans: PlannedRun[], opts: RunOptions = {}): RunResult[
       r = explore(p.workload, p.kernel, opts);
       cache.set(key, r);
       r = structuredClone(r);
+      progress.executions += r.exploration.executions;
     }
     judgeExpected(r, expectedFor(p.workload, p.spec));
     out.push(r);
     opts.onRun?.(r, out.length, plans.length);
+    progress.done++;
+    if (r.verdict !== 'pass') progress.failures++;
+    opts.onProgress?.({ ...progress });
   }
   return out;
 }
@@ -98,18 +115,23 @@ export function resultsFile(runs: RunResult[], seed: number, startedAt: string):
 
 /** runPlans on worker threads: the same results, in the same order, as runPlans. */
 export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: RunOptions = {}, workerUrl?: URL): Promise<RunResult[]> {
-  const { now: _now, onRun: _onRun, ...explore } = opts;
+  const { now: _now, onRun: _onRun, onProgress: _onProgress, ...explore } = opts;
   const now = opts.now ?? (() => 0);
   // One entry per distinct model; its first segment, then its subtrees by position.
-  interface Job { plan: PlannedRun; first: Segment | null; subs: (Segment | null)[]; t0: number; ms: number }
+  interface Job { plan: PlannedRun; first: Segment | null; subs: (Segment | null)[]; left: number; weight: number }
   const jobsByKey = new Map<string, Job>();
   const initial: Omit<WorkItem, 'index'>[] = [];
   const itemJob = new Map<number, { job: Job; sub: number }>();
   let nextIndex = 0;
   for (const p of plans) {
     const key = modelKey(p.workload, p.kernel);
-    if (jobsByKey.has(key)) continue;
-    const job: Job = { plan: p, first: null, subs: [], t0: 0, ms: 0 };
+    const seen = jobsByKey.get(key);
+    if (seen) {
+      // Progress counts runs, not explorations: a kernel that is one strategy rides along.
+      seen.weight++;
+      continue;
+    }
+    const job: Job = { plan: p, first: null, subs: [], left: 1, weight: 1 };
     jobsByKey.set(key, job);
     const mode = opts.mode ?? p.workload.explore.mode;
     const budget = opts.budget ?? p.workload.explore.budget;
@@ -117,20 +139,29 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
     initial.push({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore, ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
     itemJob.set(nextIndex++, { job, sub: -1 });
   }
+  const progress: Progress = { done: 0, total: plans.length, executions: 0, failures: 0 };
+  const failed = new Set<Job>();
   await runQueue(
     initial,
     jobs,
     (item, data) => {
       const { job, sub } = itemJob.get(item.index)!;
       const seg: Segment = { ...data, costs: CostAccumulator.fromData(data.costs), best: new Map(data.best as [string, Best][]) };
-      if (sub >= 0) {
-        job.subs[sub] = seg;
-        return [];
-      }
-      job.first = seg;
+      progress.executions += seg.executions;
+      if (seg.best.size > 0 || seg.error !== null) failed.add(job);
       const budget = opts.budget ?? job.plan.workload.explore.budget;
-      const more = planSubtrees(seg, budget);
-      job.subs = more.map(() => null);
+      const more = sub >= 0 ? [] : planSubtrees(seg, budget);
+      if (sub >= 0) job.subs[sub] = seg;
+      else {
+        job.first = seg;
+        job.subs = more.map(() => null);
+        job.left += more.length;
+      }
+      if (--job.left === 0) {
+        progress.done += job.weight;
+        if (failed.has(job)) progress.failures += job.weight;
+      }
+      opts.onProgress?.({ ...progress });
       return more.map((m, i) => {
         itemJob.set(nextIndex++, { job, sub: i });
         return { file: job.plan.workload.file, id: job.plan.workload.id, spec: job.plan.spec, kernelsYaml, opts: explore, prefix: m.prefix, budget: m.budget };

@@ -6,6 +6,18 @@ export interface ResultsFile {
   seed: number;
   startedAt: string;
   runs: RunResult[];
+  /** Present only in the results of one `--shard I/N` part; `faultline merge` removes it. */
+  shard?: ShardInfo;
+}
+
+export interface ShardInfo {
+  /** 1-based, as on the command line. */
+  index: number;
+  count: number;
+  /** Runs in the whole, unsharded comparison. */
+  total: number;
+  /** Where each of this shard's runs stands in the unsharded order, one entry per run. */
+  positions: number[];
 }
 
 export interface ViolationResult {

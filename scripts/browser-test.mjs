@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// Opens report.html in headless Chromium and checks what a reader does with it: the grid renders,
+// a filter hides what it should, a counterexample's swim lanes open on click. Saves the screenshots
+// the README shows. Not part of `npm test`: it needs Chromium, which this script installs from
+// Debian (apt-get) when /usr/bin/chromium is missing.
+//
+//   npm run test:browser                 # builds a report of a few workloads, then checks it
+//   npm run test:browser -- path/to/report.html
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const IMAGES = join(ROOT, 'docs/images');
+/** Enough workloads to show every gup-cow outcome without a minute-long run. */
+const WORKLOADS = ['bug1-dio-read-get', 'bug2-dio-write-get', 'cve-2020-29374-vmsplice', 'pin-ro-cow-shared', 'pin-rw-longterm-across-fork'].map(
+  (w) => `configs/gup-cow/${w}.yaml`,
+);
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  console.log(`${CHROMIUM} missing: installing Debian's chromium package`);
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const run = (args) => {
+    const r = spawnSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed (exit ${r.status})`);
+  };
+  run(['apt-get', 'update']);
+  run(['apt-get', 'install', '-y', '--no-install-recommends', 'chromium']);
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium installed but ${CHROMIUM} is not there; set CHROMIUM=/path/to/chromium`);
+}
+
+function buildReport() {
+  const out = mkdtempSync(join(tmpdir(), 'faultline-browser-'));
+  console.log(`building a report of ${WORKLOADS.length} workloads in ${out}`);
+  execFileSync(process.execPath, [join(ROOT, 'bin/faultline.js'), 'run', ...WORKLOADS, '--format', 'html,json', '--out', out, '--jobs', '2'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return join(out, 'report.html');
+}
+
+const failures = [];
+function check(what, ok, detail = '') {
+  console.log(`${ok ? 'ok' : 'not ok'} - ${what}${detail ? ` (${detail})` : ''}`);
+  if (!ok) failures.push(what);
+}
+
+async function main() {
+  ensureChromium();
+  const { chromium } = await import('playwright-core');
+  const file = process.argv[2] ? resolve(process.argv[2]) : buildReport();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Offline by construction: any request beyond the file itself is a bug in the report.
+    const requests = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
+    await page.goto(pathToFileURL(file).href);
+
+    const cells = await page.locator('table.grid td.cell').count();
+    const visibleCells = await page.locator('table.grid td.cell:visible').count();
+    check('the grid renders a cell per workload × strategy', cells > 0 && visibleCells === cells, `${visibleCells}/${cells} visible`);
+    const box = await page.locator('table.grid td.cell.fail').first().boundingBox();
+    check('failing cells are drawn with a size', box !== null && box.width > 10 && box.height > 10);
+    const red = await page.locator('table.grid td.cell.fail').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const green = await page.locator('table.grid td.cell.pass').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    check('pass and fail cells have different colours', red !== green, `${green} vs ${red}`);
+    const bars = await page.locator('svg g.bar rect').count();
+    check('cost charts render SVG bars', bars > 0, `${bars} bars`);
+
+    await page.screenshot({ path: join(IMAGES, 'report.png') });
+
+    // Strategy filter: unticking one hides its column, its bars and its counterexamples.
+    const strategy = 'mapcount-reuse';
+    const before = await page.locator(`table.grid td[data-strategy="${strategy}"]:visible`).count();
+    await page.locator(`#filters input[data-kind="strategy"][value="${strategy}"]`).uncheck();
+    const after = await page.locator(`table.grid td[data-strategy="${strategy}"]:visible`).count();
+    const cxLeft = await page.locator(`details.cx[data-strategy="${strategy}"]:visible`).count();
+    const othersLeft = await page.locator('table.grid td.cell:visible').count();
+    check('the strategy filter hides that column and its traces', before > 0 && after === 0 && cxLeft === 0 && othersLeft === cells - before, `${before} -> ${after} cells, ${cxLeft} traces left`);
+    await page.locator(`#filters input[data-kind="strategy"][value="${strategy}"]`).check();
+    const family = await page.locator('#filters input[data-kind="family"]').first().getAttribute('value');
+    await page.locator(`#filters input[data-kind="family"][value="${family}"]`).uncheck();
+    check('the family filter hides the family', (await page.locator('table.grid:visible').count()) === 0);
+    await page.locator(`#filters input[data-kind="family"][value="${family}"]`).check();
+
+    // A counterexample expands on click into one lane per thread, the detection row marked.
+    const cx = page.locator('details.cx').filter({ has: page.locator('.inv', { hasText: 'lost-dio-read' }) }).first();
+    const target = (await cx.count()) > 0 ? cx : page.locator('details.cx').first();
+    check('lanes are hidden until clicked', (await target.locator('table.lanes').isVisible()) === false);
+    await target.locator('summary').click();
+    const lanes = await target.locator('table.lanes th.lane').count();
+    check('a trace expands into swim lanes', (await target.locator('table.lanes').isVisible()) && lanes >= 1, `${lanes} lanes`);
+    check('the racing steps and the violation are highlighted', (await target.locator('tr.hit').count()) === 1 && (await target.locator('tr.race').count()) > 0);
+    const fns = await target.locator('code.fn').allTextContents();
+    check('lanes name kernel functions', fns.some((f) => /^(handle_mm_fault|do_wp_page|wp_page_copy|gup_fast|follow_page_pte|copy_present_pte)$/.test(f)), fns.slice(0, 4).join(', '));
+    // The sticky filter bar would cover the top of an element screenshot.
+    await page.evaluate(() => (document.getElementById('filters').style.position = 'static'));
+    await target.scrollIntoViewIfNeeded();
+    await target.screenshot({ path: join(IMAGES, 'report-trace.png') });
+
+    await page.evaluate(() => (document.getElementById('filters').style.position = ''));
+    // Clicking a failing grid cell opens its counterexample.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const link = page.locator('table.grid td.cell.fail a').nth(1);
+    const href = await link.getAttribute('href');
+    await link.click();
+    check('a failing cell opens its counterexample', href !== null && (await page.locator(`${href}`).evaluate((d) => d.open)) === true, href ?? '');
+
+    check('no script errors', errors.length === 0, errors.join('; '));
+    check('no network requests', requests.length === 0, requests.join(', '));
+  } finally {
+    await browser.close();
+  }
+  if (failures.length > 0) {
+    console.error(`${failures.length} browser check(s) failed`);
+    process.exit(1);
+  }
+  console.log(`all browser checks passed; screenshots in ${IMAGES}`);
+}
+
+mkdirSync(IMAGES, { recursive: true });
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});

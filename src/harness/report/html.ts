@@ -1,0 +1,307 @@
+import type { TraceEvent } from '../../core/trace.js';
+import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
+import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, runIndex, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf } from './common.js';
+import { costMetrics, formatCompact, maxMedian, summaryLine } from './markdown.js';
+import { abbreviations, ERROR_CELL, OK_CELL } from './terminal.js';
+import { highlightIndex, traceThreads } from './traceColumns.js';
+
+/**
+ * report.html: one file, no network. Everything is rendered here as static HTML and SVG, so the
+ * page reads the same with scripts off; the small inline script only adds the filters and opens a
+ * trace when its grid cell is clicked.
+ */
+
+export interface HtmlOptions {
+  title?: string;
+}
+
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+type CellKind = 'pass' | 'fail' | 'error' | 'none';
+
+function kindOf(r: RunResult): CellKind {
+  if (r.verdict === 'error') return 'error';
+  return r.verdict === 'pass' && r.violations.length === 0 ? 'pass' : 'fail';
+}
+
+/** Counterexample anchors, stable within one report: `cx-<run index>-<violation index>`. */
+function cxId(runIdx: number, v: number): string {
+  return `cx-${runIdx}-${v}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matrix
+
+function gridTable(runs: readonly RunResult[], strategies: readonly string[], abbrev: ReadonlyMap<string, string>, position: ReadonlyMap<RunResult, number>): string {
+  const index = runIndex(runs);
+  const head = `<tr><th class="wl">workload</th>${strategies.map((s) => `<th data-strategy="${esc(s)}"><span>${esc(s)}</span></th>`).join('')}</tr>`;
+  const rows = workloadsOf(runs).map((w) => {
+    const cells = strategies.map((s) => {
+      const r = index.get(cellKey(w, s));
+      if (r === undefined) return `<td class="cell none" data-strategy="${esc(s)}" title="not run">–</td>`;
+      const kind = kindOf(r);
+      const mismatch = r.matchesExpected === false;
+      const ids = violatedIds(r);
+      const text = kind === 'error' ? ERROR_CELL : kind === 'pass' ? OK_CELL : ids.map((i) => abbrev.get(i)!).join(' ') || 'FAIL';
+      const title = `${w} × ${s}\ngot: ${describeOutcome(r)}\nexpected: ${describeExpected(r.expected)}${mismatch ? '\n⚠ differs from expect' : ''}`;
+      const cls = `cell ${kind}${mismatch ? ' mismatch' : ''}`;
+      const i = position.get(r)!;
+      const inner = r.violations.length > 0 || kind === 'error' ? `<a href="#${cxId(i, 0)}">${esc(text)}</a>` : esc(text);
+      return `<td class="${cls}" data-strategy="${esc(s)}" title="${esc(title)}">${inner}${mismatch ? '<b class="flag" aria-label="differs from expect">!</b>' : ''}</td>`;
+    });
+    return `<tr><th class="wl" title="${esc(w)}">${esc(w.slice(w.indexOf('/') + 1))}</th>${cells.join('')}</tr>`;
+  });
+  return `<table class="grid"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost charts
+
+const BAR_H = 16;
+const BAR_GAP = 4;
+const LABEL_W = 150;
+const CHART_W = 340;
+const VALUE_W = 44;
+
+/** One horizontal bar per strategy; the script re-stacks the visible bars when a filter hides some. */
+function costChart(runs: readonly RunResult[], strategies: readonly string[], metric: string): string {
+  const values = strategies.map((s) => ({ s, v: maxMedian(runs, s, metric) }));
+  const max = Math.max(1, ...values.map((x) => x.v ?? 0));
+  const plot = CHART_W - LABEL_W - VALUE_W;
+  const h = strategies.length * (BAR_H + BAR_GAP);
+  const bars = values.map(({ s, v }, i) => {
+    const w = v === null ? 0 : Math.max(v > 0 ? 1 : 0, Math.round((v / max) * plot));
+    const label = v === null ? '–' : formatCompact(v);
+    return (
+      `<g class="bar" data-strategy="${esc(s)}" transform="translate(0 ${i * (BAR_H + BAR_GAP)})">` +
+      `<title>${esc(`${s}: ${metric} ${v === null ? 'not recorded' : v}`)}</title>` +
+      `<text x="${LABEL_W - 6}" y="${BAR_H - 4}" text-anchor="end">${esc(s.length > 22 ? `${s.slice(0, 21)}…` : s)}</text>` +
+      `<rect x="${LABEL_W}" y="0" width="${w}" height="${BAR_H}" rx="2"/>` +
+      `<text class="v" x="${LABEL_W + w + 4}" y="${BAR_H - 4}">${esc(label)}</text></g>`
+    );
+  });
+  return (
+    `<figure class="chart"><figcaption>${esc(metric)}</figcaption>` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_W}" height="${h}" viewBox="0 0 ${CHART_W} ${h}" role="img" aria-label="${esc(metric)} per strategy">${bars.join('')}</svg></figure>`
+  );
+}
+
+function costSection(runs: readonly RunResult[], strategies: readonly string[]): string {
+  const metrics = costMetrics(runs);
+  if (metrics.length === 0) return '<p>No cost recorded.</p>';
+  return `<div class="charts">${metrics.map((m) => costChart(runs, strategies, m)).join('')}</div>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Swim lanes
+
+/**
+ * The events at which the schedule switched threads: the last event before another thread runs and
+ * the first one after. In a minimised counterexample these interleavings are what make the race.
+ * Indices into `events` (in step order); the detection events are marked separately.
+ */
+export function racingEvents(events: readonly TraceEvent[]): Set<number> {
+  const out = new Set<number>();
+  let prev = -1;
+  events.forEach((e, i) => {
+    if (e.fn === 'VIOLATION') return;
+    if (prev >= 0 && events[prev]!.cpu !== e.cpu) {
+      out.add(prev);
+      out.add(i);
+    }
+    prev = i;
+  });
+  return out;
+}
+
+function eventHtml(e: TraceEvent): string {
+  if (e.event === e.fn || e.event.startsWith(`${e.fn} `)) {
+    const rest = e.event.slice(e.fn.length);
+    return `<code class="fn">${esc(e.fn)}</code>${esc(rest)}`;
+  }
+  return `<code class="fn">${esc(e.fn)}</code> ${esc(e.event)}`;
+}
+
+export function swimLanes(trace: readonly TraceEvent[], at: number | undefined): string {
+  if (trace.length === 0) return '<p>(empty trace)</p>';
+  const threads = traceThreads(trace);
+  const events = [...trace].sort((a, b) => a.step - b.step);
+  const mark = highlightIndex(events, at);
+  const racing = racingEvents(events);
+  const lane = new Map(threads.map((t, i) => [t, i]));
+  const head = `<tr><th class="step">step</th>${threads.map((t) => `<th class="lane">${esc(t)}</th>`).join('')}</tr>`;
+  const rows = events.map((e, i) => {
+    const cls = [i === mark ? 'hit' : '', racing.has(i) ? 'race' : '', e.fn === 'VIOLATION' ? 'violation' : ''].filter(Boolean).join(' ');
+    const cells = threads.map((_, j) => (j === lane.get(e.cpu) ? `<td class="ev">${eventHtml(e)}</td>` : '<td></td>'));
+    return `<tr${cls ? ` class="${cls}"` : ''}><td class="step">${e.step}</td>${cells.join('')}</tr>`;
+  });
+  return `<table class="lanes" style="--lanes:${threads.length}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function counterexample(r: RunResult, v: ViolationResult, id: string): string {
+  const expectNote = r.expected === null ? '' : r.expected.includes(v.invariant) ? '<span class="tag ok">expected</span>' : '<span class="tag bad">not expected</span>';
+  return (
+    `<details class="cx" id="${id}" data-family="${esc(familyOf(r.workload))}" data-strategy="${esc(r.strategy)}">` +
+    `<summary><span class="inv">${esc(v.invariant)}</span> <span class="who">${esc(r.workload)} × ${esc(r.strategy)}</span> ${expectNote}<span class="msg">${esc(v.message)}</span></summary>` +
+    `<div class="body"><p class="meta">preemptions ${v.preemptions} · steps ${v.steps} · <code class="replay">faultline replay ${esc(v.replay)}</code></p>` +
+    swimLanes(v.trace, v.at) +
+    `</div></details>`
+  );
+}
+
+function errorEntry(r: RunResult, id: string): string {
+  return (
+    `<details class="cx err" id="${id}" data-family="${esc(familyOf(r.workload))}" data-strategy="${esc(r.strategy)}">` +
+    `<summary><span class="inv">error</span> <span class="who">${esc(r.workload)} × ${esc(r.strategy)}</span></summary>` +
+    `<div class="body"><pre>${esc(r.error ?? '(no message)')}</pre>${r.errorReplay ? `<p class="meta"><code class="replay">faultline replay ${esc(r.errorReplay)}</code></p>` : ''}</div></details>`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page
+
+const CSS = `
+:root{--pass:#d7f0d8;--pass-ink:#1b5e20;--fail:#f9d4d2;--fail-ink:#9b1c1c;--err:#ffe7b3;--err-ink:#7a4b00;--line:#d0d4da;--muted:#5f6b7a;--race:#fff3c4;--hit:#ffd0cc}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d232b;background:#fafbfc}
+header,main{max-width:1400px;margin:0 auto;padding:0 20px}
+header{padding-top:16px}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
+h3{font-size:15px;margin:18px 0 6px}
+.summary{color:var(--muted);margin:0 0 8px}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
+#filters{display:flex;flex-wrap:wrap;gap:12px;position:sticky;top:0;background:#fafbfc;padding:8px 20px;border-bottom:1px solid var(--line);z-index:2;max-width:none}
+#filters fieldset{border:1px solid var(--line);border-radius:6px;padding:4px 10px;margin:0;display:flex;flex-wrap:wrap;gap:2px 10px;align-items:center}
+#filters legend{font-weight:600;font-size:12px;color:var(--muted)}
+#filters label{font-size:12.5px;white-space:nowrap;cursor:pointer}
+#filters button{font-size:12px}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12.5px;color:var(--muted);margin:6px 0}
+.legend .cell{display:inline-block;min-width:34px;text-align:center;border-radius:3px;padding:0 4px}
+table.grid{border-collapse:separate;border-spacing:2px;font-size:12.5px}
+table.grid th{font-weight:600;text-align:left;white-space:nowrap}
+table.grid thead th{vertical-align:bottom;height:120px}
+table.grid thead th[data-strategy] span{display:inline-block;writing-mode:vertical-rl;transform:rotate(180deg);font-family:ui-monospace,monospace;font-size:12px}
+table.grid th.wl{padding-right:8px;font-family:ui-monospace,monospace;font-weight:500}
+.cell{text-align:center;min-width:46px;padding:3px 4px;border-radius:3px;font-family:ui-monospace,monospace;font-size:11.5px;position:relative}
+.cell a{color:inherit;text-decoration:none}
+.cell a:hover{text-decoration:underline}
+.pass{background:var(--pass);color:var(--pass-ink)}
+.fail{background:var(--fail);color:var(--fail-ink);font-weight:600}
+.error{background:var(--err);color:var(--err-ink);font-weight:600}
+.none{color:#aaa}
+.mismatch{outline:2px solid #111;outline-offset:-2px}
+.flag{position:absolute;top:-3px;right:1px;font-size:11px;color:#111}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(350px,1fr));gap:10px}
+figure.chart{margin:0;background:#fff;border:1px solid var(--line);border-radius:6px;padding:6px 8px}
+figure.chart figcaption{font-family:ui-monospace,monospace;font-size:12.5px;font-weight:600;margin-bottom:4px}
+svg text{font:11px ui-monospace,monospace;fill:#333}
+svg rect{fill:#5b7fb6}
+svg text.v{fill:var(--muted)}
+details.cx{background:#fff;border:1px solid var(--line);border-radius:6px;margin:6px 0}
+details.cx>summary{cursor:pointer;padding:6px 10px;list-style-position:outside}
+details.cx[open]>summary{border-bottom:1px solid var(--line)}
+details.cx .inv{font-family:ui-monospace,monospace;font-weight:700;color:var(--fail-ink)}
+details.cx .who{font-family:ui-monospace,monospace}
+details.cx .msg{display:block;color:var(--muted);font-size:12.5px}
+details.cx .body{padding:8px 10px;overflow-x:auto}
+.tag{font-size:11px;border-radius:8px;padding:0 6px;margin-left:4px}
+.tag.ok{background:#e6e9ee;color:#444}.tag.bad{background:#111;color:#fff}
+.meta{margin:0 0 8px;color:var(--muted)}
+table.lanes{border-collapse:collapse;width:100%;table-layout:fixed;font-size:12px}
+table.lanes th,table.lanes td{padding:2px 8px;vertical-align:top}
+table.lanes th.lane{background:#eef1f5;font-family:ui-monospace,monospace;text-align:left;border-left:3px solid #9aa7b8}
+table.lanes td{border-left:3px solid #e3e7ec}
+table.lanes td.step,table.lanes th.step{width:44px;text-align:right;color:var(--muted);border-left:none;font-family:ui-monospace,monospace}
+table.lanes td.ev{background:#f6f8fa;border-left-color:#9aa7b8}
+table.lanes code.fn{font-weight:700;color:#0b4f8a}
+table.lanes tr.race td.ev{background:var(--race);border-left-color:#e0a800}
+table.lanes tr.hit td.ev,table.lanes tr.violation td.ev{background:var(--hit);border-left-color:#c62828}
+table.lanes tr.violation code.fn{color:#c62828}
+.hidden{display:none!important}
+@media print{#filters{display:none}details.cx{break-inside:avoid}}
+`;
+
+const SCRIPT = `
+(function(){
+  var form=document.getElementById('filters');
+  function checked(kind){var s={};form.querySelectorAll('input[data-kind="'+kind+'"]').forEach(function(i){s[i.value]=i.checked;});return s;}
+  function apply(){
+    var fam=checked('family'),str=checked('strategy');
+    document.querySelectorAll('[data-family]').forEach(function(el){if(el.tagName!=='INPUT'){el.classList.toggle('hidden',fam[el.dataset.family]===false||(el.dataset.strategy!==undefined&&str[el.dataset.strategy]===false));}});
+    document.querySelectorAll('table.grid [data-strategy], svg [data-strategy]').forEach(function(el){el.classList.toggle('hidden',str[el.dataset.strategy]===false);});
+    document.querySelectorAll('svg').forEach(function(svg){var y=0;svg.querySelectorAll('g.bar').forEach(function(g){if(g.classList.contains('hidden'))return;g.setAttribute('transform','translate(0 '+y+')');y+=${BAR_H + BAR_GAP};});svg.setAttribute('height',String(y));svg.setAttribute('viewBox','0 0 ${CHART_W} '+Math.max(y,1));});
+  }
+  form.addEventListener('change',apply);
+  form.querySelectorAll('button[data-all]').forEach(function(b){b.addEventListener('click',function(ev){ev.preventDefault();var on=b.dataset.all==='on';form.querySelectorAll('input[data-kind="'+b.dataset.kind+'"]').forEach(function(i){i.checked=on;});apply();});});
+  function openHash(){var id=location.hash.slice(1);if(!id)return;var d=document.getElementById(id);if(d&&d.tagName==='DETAILS'){d.classList.remove('hidden');d.open=true;d.scrollIntoView({block:'start'});}}
+  window.addEventListener('hashchange',openHash);openHash();
+})();
+`;
+
+function filters(families: readonly string[], strategies: readonly string[]): string {
+  const box = (kind: string, v: string) => `<label><input type="checkbox" data-kind="${kind}" value="${esc(v)}" checked> ${esc(v)}</label>`;
+  const group = (kind: string, legend: string, values: readonly string[]) =>
+    `<fieldset><legend>${legend}</legend>${values.map((v) => box(kind, v)).join('')}` +
+    `<button type="button" data-kind="${kind}" data-all="on">all</button><button type="button" data-kind="${kind}" data-all="off">none</button></fieldset>`;
+  return `<form id="filters">${group('family', 'Family', families)}${group('strategy', 'Strategy', strategies)}</form>`;
+}
+
+function legend(abbrev: ReadonlyMap<string, string>): string {
+  const items = [`<span><span class="cell pass">${OK_CELL}</span> pass</span>`];
+  for (const [id, a] of abbrev) items.push(`<span><span class="cell fail">${esc(a)}</span> ${esc(id)}</span>`);
+  items.push(`<span><span class="cell error">${ERROR_CELL}</span> run crashed</span>`);
+  items.push('<span><span class="cell fail mismatch">X<b class="flag">!</b></span> differs from the workload\'s expect</span>');
+  return `<div class="legend">${items.join('')}</div>`;
+}
+
+export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string {
+  const title = opts.title ?? 'faultline report';
+  const runs = results.runs;
+  const strategies = strategiesOf(runs);
+  const families = uniqueInOrder(runs.map((r) => familyOf(r.workload)));
+  const abbrev = abbreviations(uniqueInOrder(runs.flatMap(violatedIds)));
+  const position = new Map(runs.map((r, i) => [r, i]));
+  const t = totals(results);
+
+  const body: string[] = [];
+  body.push('<h2 id="outcomes">Outcomes</h2>', legend(abbrev));
+  const byFamily = groupByFamily(runs);
+  for (const [family, fr] of byFamily) {
+    const present = new Set(strategiesOf(fr));
+    const cols = strategies.filter((s) => present.has(s));
+    body.push(`<section class="family" data-family="${esc(family)}"><h3>${esc(family)}</h3>${gridTable(fr, cols, abbrev, position)}</section>`);
+  }
+  body.push('<h2 id="cost">Cost per strategy</h2>', "<p class=\"summary\">Each bar is the largest, over the family's workloads, of a run's median execution.</p>");
+  for (const [family, fr] of byFamily) {
+    const present = new Set(strategiesOf(fr));
+    const cols = strategies.filter((s) => present.has(s));
+    body.push(`<section class="family" data-family="${esc(family)}"><h3>${esc(family)}</h3>${costSection(fr, cols)}</section>`);
+  }
+  const cx: string[] = [];
+  runs.forEach((r, i) => {
+    r.violations.forEach((v, j) => cx.push(counterexample(r, v, cxId(i, j))));
+    if (r.verdict === 'error') cx.push(errorEntry(r, cxId(i, 0)));
+  });
+  body.push(
+    `<h2 id="counterexamples">Counterexamples <small class="summary">(${plural(cx.length, 'entry', 'entries')}; click one to see its swim lanes: <span class="legend-race">amber</span> = a thread switch the race needs, red = where the invariant broke)</small></h2>`,
+  );
+  body.push(cx.length === 0 ? '<p>None: no run violated an invariant.</p>' : cx.join('\n'));
+
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${CSS}</style></head><body>`,
+    `<header><h1>${esc(title)}</h1><p class="summary">${esc(summaryLine(results))}</p>`,
+    `<p class="summary">${t.mismatches === 0 ? 'Every run with an expectation matched it.' : `<strong>${plural(t.mismatches, 'run')} differ from the workloads' expect.</strong>`}</p></header>`,
+    filters(families, strategies),
+    `<main>${body.join('\n')}</main>`,
+    `<script>${SCRIPT}</script>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,74 @@
+import type { ResultsFile, RunResult } from '../results.js';
+import { describeExpected, describeOutcome, familyOf, plural, totals } from './common.js';
+import { eventText } from './traceColumns.js';
+
+/**
+ * results.tap in the shape kselftest prints (tools/testing/selftests/kselftest.h and
+ * kselftest/runner.sh): `TAP version 13`, the plan `1..N`, `# ` diagnostics, one `ok`/`not ok` line
+ * per test and, under a failure, a TAP 13 YAML block. One test per workload × strategy.
+ */
+
+/** A YAML scalar that any YAML parser reads back as this exact string: JSON strings are YAML. */
+function yamlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** A test's description; `#` would start a directive and a newline would end the line. */
+function description(r: RunResult): string {
+  return `${r.workload} ${r.strategy}`.replace(/#/g, '\\#').replace(/\s+/g, ' ');
+}
+
+/**
+ * Whether the test passes: against `expect` when the workload has one for this strategy; without
+ * one, a run passes when it found nothing (so a consumer never sees a violation reported as ok).
+ */
+export function runPasses(r: RunResult): boolean {
+  if (r.matchesExpected !== null) return r.matchesExpected;
+  return r.verdict === 'pass';
+}
+
+function yamlBlock(r: RunResult): string[] {
+  const lines = ['  ---', `  message: ${yamlString(r.matchesExpected === false ? 'differs from expect' : r.verdict === 'error' ? 'run crashed' : 'invariant violated')}`];
+  lines.push(`  severity: ${r.verdict === 'error' ? 'error' : 'fail'}`);
+  lines.push(`  expected: ${yamlString(describeExpected(r.expected))}`);
+  lines.push(`  got: ${yamlString(describeOutcome(r))}`);
+  if (r.verdict === 'error') {
+    lines.push(`  error: ${yamlString(r.error ?? '')}`);
+    if (r.errorReplay !== undefined) lines.push(`  replay: ${yamlString(`faultline replay ${r.errorReplay}`)}`);
+  }
+  if (r.violations.length > 0) {
+    lines.push('  violations:');
+    for (const v of r.violations) {
+      lines.push(`    - invariant: ${yamlString(v.invariant)}`);
+      lines.push(`      message: ${yamlString(v.message)}`);
+      lines.push(`      replay: ${yamlString(`faultline replay ${v.replay}`)}`);
+      lines.push('      trace:');
+      for (const e of v.trace) lines.push(`        - ${yamlString(`${e.step} ${e.cpu} ${eventText(e)}`)}`);
+    }
+  }
+  lines.push(`  executions: ${r.exploration.executions}`);
+  lines.push(`  complete: ${r.exploration.complete}`);
+  lines.push('  ...');
+  return lines;
+}
+
+export function renderTap(results: ResultsFile): string {
+  const t = totals(results);
+  const out = ['TAP version 13', `1..${results.runs.length}`];
+  out.push(`# faultline: ${plural(t.runs, 'run')}, seed ${results.seed}`);
+  let family = '';
+  const n = { pass: 0, fail: 0, xfail: 0, error: 0 };
+  results.runs.forEach((r, i) => {
+    const f = familyOf(r.workload);
+    if (f !== family) out.push(`# family: ${(family = f)}`);
+    const ok = runPasses(r);
+    // kselftest's xfail: the test found the failure it was written to find.
+    if (ok) n[r.verdict === 'pass' ? 'pass' : 'xfail']++;
+    else n[r.verdict === 'error' ? 'error' : 'fail']++;
+    out.push(`${ok ? 'ok' : 'not ok'} ${i + 1} ${description(r)}`);
+    if (!ok) out.push(...yamlBlock(r));
+  });
+  // kselftest's ksft_finished() summary line.
+  out.push(`# Totals: pass:${n.pass} fail:${n.fail} xfail:${n.xfail} xpass:0 skip:0 error:${n.error}`);
+  return `${out.join('\n')}\n`;
+}

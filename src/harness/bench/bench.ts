@@ -2,7 +2,7 @@ import { Bench } from 'tinybench';
 import { Scheduler } from '../../core/sched/Scheduler.js';
 import { SpinLock } from '../../core/sched/SpinLock.js';
 import type { KGen, Task } from '../../core/sched/Task.js';
-import { Dfs } from '../explore/Dfs.js';
+import { Replay } from '../explore/Replay.js';
 import { explore } from '../explore/explore.js';
 import type { Registry } from '../registry.js';
 import { planRuns, runPlans, runPlansParallel } from '../Runner.js';
@@ -24,7 +24,8 @@ export interface BenchReport {
 export const BENCH_WORKLOADS = ['gup-cow/bug1-dio-read-get', 'gup-cow/bug2-dio-write-get', 'gup-cow/cve-2020-29374-vmsplice', 'gup-cow/pin-ro-cow-shared'];
 
 function schedulerLoop(threads: number, iterations: number): number {
-  const s = new Scheduler(new Dfs(0), 10_000_000);
+  // The default schedule, no search: what the scheduler itself costs per step.
+  const s = new Scheduler(new Replay([]), 10_000_000);
   const lock = new SpinLock(s, 'l');
   const obj = s.newObject();
   const body = function* (t: Task): KGen {

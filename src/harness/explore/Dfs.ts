@@ -7,6 +7,12 @@ interface Frame {
 }
 
 /**
+ * A choice point where the preemption bound leaves only the default: nothing to backtrack to, so
+ * every such point shares one frame (deep in the tree, most points are like this).
+ */
+const ONLY_DEFAULT: Frame = Object.freeze({ opts: [], i: 0 }) as Frame;
+
+/**
  * Exhaustive depth-first search over schedules with a preemption bound (CHESS-style): at each choice
  * point, continuing the current task is free; switching away from a runnable task costs one
  * preemption. Executions are re-run from the start with the recorded prefix.
@@ -36,6 +42,11 @@ export class Dfs extends Recorder {
     if (f === undefined) {
       const opts: number[] = [];
       if (cur !== null && cur.state === RUNNABLE) {
+        if (this.preemptions >= this.bound && this.depth >= this.prefix.length) {
+          this.frames.push(ONLY_DEFAULT);
+          this.depth++;
+          return cur;
+        }
         opts.push(cur.id);
         if (this.preemptions < this.bound) for (let i = 0; i < n; i++) if (runnable[i] !== cur) opts.push(runnable[i]!.id);
       } else for (let i = 0; i < n; i++) opts.push(runnable[i]!.id);
@@ -44,6 +55,7 @@ export class Dfs extends Recorder {
       this.frames.push(f);
     }
     this.depth++;
+    if (f === ONLY_DEFAULT) return cur!;
     const t = findTask(runnable, n, f.opts[f.i]!);
     if (t === undefined) throw new Error('non-deterministic model: a replayed choice point differs');
     return t;
@@ -72,6 +84,7 @@ export class Dfs extends Recorder {
     const frames = this.frames.slice(0, this.depth);
     for (let d = this.prefix.length; d < frames.length; d++) {
       const f = frames[d]!;
+      if (f === ONLY_DEFAULT) continue;
       const base = frames.slice(0, d).map((x) => x.i);
       for (let j = f.i + 1; j < f.opts.length; j++) out.push([...base, j]);
     }

@@ -16,6 +16,7 @@ function rfcRegGet(k: Kernel, reg: UserReg): EnablerSpec | Errno {
   let addr = reg.addr;
   let bit = reg.bit;
   if (reg.size === 8) {
+    if (bit > 63) return 'EINVAL';
     // The user library names the half of its u64 that holds the bit, and the bit within it.
     const le = k.arch.endian === 'little';
     const high = bit >= 32;

@@ -16,7 +16,7 @@ import { FAULT_FLAG_REMOTE, FAULT_FLAG_WRITE, FOLL_NOFAULT, FOLL_PIN, FOLL_REMOT
 import { __get_user_pages, fixup_user_fault, gup_put_page, type Errno } from '../mm/gup.js';
 import type { MmStruct } from '../mm/MmStruct.js';
 import type { Page } from '../mm/Page.js';
-import { WRITE } from '../sched/Access.js';
+import { LOCK, WRITE } from '../sched/Access.js';
 import { Mutex } from '../sched/Mutex.js';
 import { DONE, type KGen, type Task } from '../sched/Task.js';
 
@@ -93,7 +93,24 @@ export class UserEvents {
   /** current->user_event_mm, per address space. */
   readonly byMm = new Map<MmStruct, UserEventMm>();
   readonly kills: UserEventsKill[] = [];
+  /** Tracers that found event_mutex taken; each step one of them sleeps on it is a tracerWaitSteps. */
+  readonly waitingTracers = new Set<Task>();
+  private counting = false;
   private workers = 0;
+
+  tracerWaiting(t: Task): void {
+    this.waitingTracers.add(t);
+    if (this.counting) return;
+    this.counting = true;
+    const sched = this.k.sched;
+    const prev = sched.beforeStep;
+    const stats = this.k.stats;
+    const mutex = this.event_mutex;
+    sched.beforeStep = (s) => {
+      if (prev !== null) prev(s);
+      for (const w of this.waitingTracers) if (w.blockedOn === mutex) stats.tracerWaitSteps++;
+    };
+  }
 
   constructor(readonly k: Kernel) {
     this.event_mutex = new Mutex(k.sched, 'event_mutex');
@@ -490,9 +507,12 @@ export function* event_enable_write(k: Kernel, t: Task, name: string, enabled: b
   k.stats.syscalls++;
   const ue = user_events(k);
   const event = find_user_event(k, name);
-  const start = k.sched.steps;
-  yield* ue.event_mutex.lock(t);
-  k.stats.tracerWaitSteps += k.sched.steps - start - 1;
+  yield ue.event_mutex.id * 4 + LOCK;
+  if (!ue.event_mutex.trylock(t)) {
+    ue.tracerWaiting(t);
+    yield* ue.event_mutex.lock(t);
+    ue.waitingTracers.delete(t);
+  }
   if (event.status !== enabled) {
     event.status = enabled;
     k.tracing && k.log(t, 'user_event_reg', `${name}: ${enabled ? 'TRACE_REG_REGISTER' : 'TRACE_REG_UNREGISTER'}`);

@@ -14,7 +14,7 @@ import type { Stats } from '../../core/stats.js';
 import { user_event_mm_remove, user_events_fork, user_events_state } from '../../core/trace/user_events.js';
 import { OPS } from '../ops/index.js';
 import type { InvariantId, Violation } from '../oracle/invariants.js';
-import { Oracle, type Channel } from '../oracle/Oracle.js';
+import { Oracle, type Channel, type EnableBit } from '../oracle/Oracle.js';
 import type { ProcessDecl, ThreadDecl, Workload } from '../workload/types.js';
 import { Proc } from './Proc.js';
 
@@ -231,24 +231,30 @@ export class Execution {
       if (ue.event_mutex.owner !== null) return;
       if (ue.byMm.get(proc.mm)?.enablers.some((e) => e.faulting)) return;
     }
-    const ps = this.w.pageSize;
     for (const e of bits) {
       if (!e.live) continue;
-      const pl = proc.layout.get(e.vma);
-      if (pl === undefined) continue;
-      const vpn = pl.start + Math.floor(e.byte / ps);
-      const vma = proc.mm.find_vma(vpn);
-      if (vma === null || !vma.write) continue;
-      const runs = this.peek(proc, vpn, 1);
-      const at = e.byte % ps;
-      let v = 0;
-      for (let i = 0; i < runs.length; i += 3) if (runs[i]! <= at && at < runs[i + 1]!) v = runs[i + 2]!;
-      const set = (v & e.mask) !== 0;
+      const set = this.enableBitValue(proc, e);
+      if (set === null) continue;
       const want = this.oracle.eventEnabled(e.event);
       if (set !== want) {
         this.violate('stale-enable-bit', `${proc.name} exits with the enable bit of ${e.event} at ${e.vma}+${e.byte} (mask 0x${e.mask.toString(16)}) ${set ? 'set' : 'clear'} while the event is ${want ? 'enabled' : 'disabled'}`);
       }
     }
+  }
+
+  /** The enable bit as the process's memory holds it now; null unless mapped writable. */
+  enableBitValue(proc: Proc, e: EnableBit): boolean | null {
+    const ps = this.w.pageSize;
+    const pl = proc.layout.get(e.vma);
+    if (pl === undefined) return null;
+    const vpn = pl.start + Math.floor(e.byte / ps);
+    const vma = proc.mm.find_vma(vpn);
+    if (vma === null || !vma.write) return null;
+    const runs = this.peek(proc, vpn, 1);
+    const at = e.byte % ps;
+    let v = 0;
+    for (let i = 0; i < runs.length; i += 3) if (runs[i]! <= at && at < runs[i + 1]!) v = runs[i + 2]!;
+    return (v & e.mask) !== 0;
   }
 
   /** A SIGKILL from user_events' fault handling is an error unless the process's ops allow SIGKILL. */

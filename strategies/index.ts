@@ -1,5 +1,6 @@
 import type { Strategy } from '../src/core/Strategy.js';
 import { gupCow } from './gup-cow/index.js';
+import { userEvents } from './user-events/index.js';
 
 /** Every strategy, by family. Adding a family: one folder and one line here. */
-export const ALL_STRATEGIES: Strategy[] = [...gupCow];
+export const ALL_STRATEGIES: Strategy[] = [...gupCow, ...userEvents];

@@ -14,6 +14,13 @@ export interface KernelConfig {
   limitPages: number;
   maxSteps: number;
   hooks: Hooks;
+  /** The machine's word: BITS_PER_LONG and byte order (user_events' bitops depend on both). */
+  arch?: Arch;
+}
+
+export interface Arch {
+  bits: 32 | 64;
+  endian: 'little' | 'big';
 }
 
 /**
@@ -31,6 +38,9 @@ export class Kernel {
   readonly mms: MmStruct[] = [];
   /** Allocated pages (not counting the zero page), for peakPages and the teardown leak check. */
   readonly pages = new Set<Page>();
+  readonly arch: Arch;
+  /** Per-machine state of subsystems outside mm (e.g. user_events' event_mutex and mm list), by name. */
+  readonly ext = new Map<string, unknown>();
   private nextPfn = 1;
 
   constructor(cfg: KernelConfig, chooser: Chooser) {
@@ -39,6 +49,7 @@ export class Kernel {
     this.hooks = cfg.hooks;
     this.pageSize = cfg.pageSize;
     this.limitPages = cfg.limitPages;
+    this.arch = cfg.arch ?? { bits: 64, endian: 'little' };
     this.zeroPage = new Page(this.sched, 0, cfg.pageSize, true);
     this.swap = new SwapDevice();
   }

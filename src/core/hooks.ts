@@ -6,6 +6,8 @@ import type { Pte } from './mm/Pte.js';
 import type { Vma } from './mm/Vma.js';
 import { reuse_swap_page } from './mm/swap.js';
 import { FAULT_FLAG_WRITE } from './mm/flags.js';
+import type { Errno } from './mm/gup.js';
+import { align_addr_bit, user_reg_get, type BitopTarget, type EnablerSpec, type FixupFailedAction, type UserReg } from './trace/user_events.js';
 
 /** The fault being handled, as struct vm_fault carries it. */
 export interface FaultCtx {
@@ -55,6 +57,20 @@ export interface Hooks {
   /** O_DIRECT: before the buffer is GUP'd, and when the I/O completes (`t` is the submitter). */
   dioBegin(k: Kernel, t: Task, mm: MmStruct): KGen;
   dioEnd(k: Kernel, t: Task, mm: MmStruct): void;
+  /**
+   * user_events (seed 004) user_reg_get(): validate a DIAG_IOCSREG and say which address and bit
+   * the enabler records (the ABI: abi-size-bit, the merged one, or abi-bit31, the RFC's).
+   */
+  userEventsRegGet(k: Kernel, reg: UserReg): EnablerSpec | Errno;
+  /** user_event_enabler_write(): the long that set_bit()/clear_bit() operate on (align_addr_bit()). */
+  userEventsAlignAddrBit(k: Kernel, e: EnablerSpec): BitopTarget;
+  /**
+   * user_event_enabler_write(): pin without FOLL_NOFAULT, faulting the page in right there under
+   * event_mutex and mmap_lock, instead of handing the fault to a worker.
+   */
+  userEventsSyncFault(k: Kernel): boolean;
+  /** user_event_enabler_fault_fixup(): fixup_user_fault() failed with `err`; what now. */
+  userEventsFixupFailed(k: Kernel, err: Errno): FixupFailedAction;
 }
 
 export type HookName = keyof Hooks;
@@ -77,4 +93,8 @@ export const baselineHooks: Hooks = {
   forkEnd: () => {},
   dioBegin: nothing,
   dioEnd: () => {},
+  userEventsRegGet: user_reg_get,
+  userEventsAlignAddrBit: align_addr_bit,
+  userEventsSyncFault: () => false,
+  userEventsFixupFailed: () => 'giveup',
 };

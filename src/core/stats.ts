@@ -21,6 +21,10 @@ export class Stats {
   forkWaitSteps = 0;
   swapIns = 0;
   swapOuts = 0;
+  /** user_events: steps tracers (user_events_set) waited for event_mutex, summed. */
+  tracerWaitSteps = 0;
+  /** user_events: fault-ins the async worker (or a synchronous fault) ran for an enable write. */
+  enablerFaults = 0;
 }
 
 export type CostName = Exclude<keyof Stats, never>;

@@ -28,6 +28,11 @@ export class PageData {
     return this.v[r]!;
   }
 
+  /** Set one byte (a bitop on a word in this page changes one byte of it). */
+  setByte(i: number, val: number): void {
+    this.fill(val & 0xff, i, i + 1);
+  }
+
   /** Set bytes [lo, hi) to `val`. */
   fill(val: number, lo: number, hi: number): void {
     if (lo >= hi) return;

@@ -14,6 +14,7 @@ import {
   FAULT_FLAG_UNSHARE,
   FAULT_FLAG_WRITE,
   FOLL_GET,
+  FOLL_NOFAULT,
   FOLL_NOWAIT,
   FOLL_PIN,
   FOLL_REMOTE,
@@ -139,6 +140,9 @@ export function* __get_user_pages(
         out.push(r);
         break;
       }
+      // FOLL_NOFAULT (2b78b58c2fa7, 5.16): the caller cannot take a fault here (it holds locks a
+      // fault may need, or must not sleep); it gets -EFAULT and faults in by other means.
+      if (foll & FOLL_NOFAULT) return 'EFAULT';
       const e = yield* faultin_page(k, t, mm, vpn, foll, r === NEED_UNSHARE, locked);
       if (e !== 0) return e;
     }
@@ -222,6 +226,34 @@ export function* get_user_pages(k: Kernel, t: Task, mm: MmStruct, start: number,
   const pages: Page[] = [];
   const err = yield* gup_slow(k, t, mm, start, nr, gupFlags, pages, useLocked);
   return { pages, err };
+}
+
+/**
+ * fixup_user_fault(): resolve a fault on another mm's address as the CPU would, without GUP's page
+ * walk; called with mmap_lock held for read. With `unlocked`, the fault may drop mmap_lock
+ * (FAULT_FLAG_ALLOW_RETRY); it is retaken and the fault retried with FAULT_FLAG_TRIED.
+ */
+export function* fixup_user_fault(k: Kernel, t: Task, mm: MmStruct, addr: number, faultFlags: number, unlocked: { unlocked: boolean } | null): KGen<0 | Errno> {
+  const vpn = Math.floor(addr / k.pageSize);
+  let flags = faultFlags;
+  if (unlocked !== null) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
+  for (;;) {
+    const vma = mm.find_vma(vpn);
+    if (vma === null) return 'EFAULT';
+    // vma_permits_fault()
+    if (flags & FAULT_FLAG_WRITE ? !vma.write : !vma.read) return 'EFAULT';
+    if (t.fatal) return 'EINTR';
+    const ret = yield* handle_mm_fault(k, t, vma, vpn, flags);
+    // vm_fault_to_errno()
+    if (ret & VM_FAULT_ERROR) return ret & VM_FAULT_OOM ? 'ENOMEM' : 'EFAULT';
+    if (ret & VM_FAULT_RETRY) {
+      yield* mm.mmap_lock.down_read(t);
+      unlocked!.unlocked = true;
+      flags |= FAULT_FLAG_TRIED;
+      continue;
+    }
+    return 0;
+  }
 }
 
 export { FOLL_GET };

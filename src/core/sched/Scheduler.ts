@@ -1,13 +1,13 @@
 import { Stats } from '../stats.js';
 import type { TraceEvent } from '../trace.js';
 import type { Chooser } from './Chooser.js';
-import { KernelBug } from '../bug.js';
+import { KernelBug, Livelock } from '../bug.js';
 import { BLOCKED, DONE, RUNNABLE, Task, type KGen } from './Task.js';
 
 export type RunEnd =
   | { kind: 'done' }
   | { kind: 'deadlock'; blocked: string[] }
-  | { kind: 'livelock'; steps: number }
+  | { kind: 'livelock'; steps: number; message?: string }
   | { kind: 'bug'; message: string; task: string }
   | { kind: 'error'; message: string; task: string };
 
@@ -91,6 +91,9 @@ export class Scheduler {
       } catch (e) {
         if (e instanceof ThreadExit) {
           this.finish(next);
+        } else if (e instanceof Livelock) {
+          this.stats.steps = this.steps;
+          return { kind: 'livelock', steps: this.steps, message: `${next.name}: ${e.message}` };
         } else {
           this.stats.steps = this.steps;
           const message = e instanceof Error ? e.message : String(e);

@@ -17,6 +17,9 @@ import { post } from './post.js';
 import { read } from './read.js';
 import { swapout } from './swapout.js';
 import { unpin } from './unpin.js';
+import { user_events_register } from './user_events_register.js';
+import { user_events_set } from './user_events_set.js';
+import { user_events_unregister } from './user_events_unregister.js';
 import { vmsplice } from './vmsplice.js';
 import { waitpid } from './waitpid.js';
 import { write } from './write.js';
@@ -24,6 +27,7 @@ import { write } from './write.js';
 const all: OpDef<any>[] = [
   read, write, fork, exit, waitpid, post, awaitOp, mmap, munmap, mprotect, madvise, swapout,
   dio_read, dio_write, dio_wait, vmsplice, pipe_read, pin, pin_read, pin_write, unpin,
+  user_events_register, user_events_unregister, user_events_set,
 ];
 
 /** Every op a workload may use, by name. */

@@ -14,6 +14,17 @@ function hex(v: number): string {
   return v < 0 ? 'unmapped' : `0x${v.toString(16).padStart(2, '0').toUpperCase()}`;
 }
 
+/** A user_events enable bit in a process's memory: the byte and mask of `value & (1 << bit)`. */
+export interface EnableBit {
+  vma: string;
+  /** Byte offset into the mapping that holds the bit (by the arch's byte order). */
+  byte: number;
+  mask: number;
+  event: string;
+  /** Still registered (unregister clears the bit and ends the kernel's claim on it). */
+  live: boolean;
+}
+
 /**
  * The harness's reference semantics for user memory: what each process is entitled to observe.
  * It never looks at pages or ptes, only at the user-visible operations (their kind, range, value and
@@ -24,6 +35,12 @@ export class Oracle {
   private nextId = 1;
   /** process -> mapping name -> logical memory */
   private readonly mems = new Map<string, Map<string, LogicalMemory>>();
+  /** process -> its user_events enable bits (inherited at fork, as the enablers are). */
+  private readonly enables = new Map<string, EnableBit[]>();
+  /** Event name -> enabled by the last completed user_events_set. */
+  private readonly eventState = new Map<string, boolean>();
+  /** user_events_set ops started and not yet completed. */
+  eventSetsInFlight = 0;
 
   now(): number {
     return ++this.clock;
@@ -58,6 +75,42 @@ export class Oracle {
     const cm = new Map<string, LogicalMemory>();
     if (pm) for (const [name, m] of pm) cm.set(name, m.forkCopy(t0, t1));
     this.mems.set(child, cm);
+    const en = this.enables.get(parent);
+    if (en) this.enables.set(child, en.map((e) => ({ ...e })));
+  }
+
+  /**
+   * The kernel may set or clear this bit at any time from now on (registration writes it at once,
+   * tracers and the fault worker later): reads judge the rest of the byte and leave the bit to the
+   * stale-enable-bit check at quiescence.
+   */
+  enableBit(proc: string, e: Omit<EnableBit, 'live'>): EnableBit {
+    let l = this.enables.get(proc);
+    if (l === undefined) {
+      l = [];
+      this.enables.set(proc, l);
+    }
+    const rec = { ...e, live: true };
+    l.push(rec);
+    return rec;
+  }
+
+  /** A registration that failed: the kernel had no right to the bit after all. */
+  dropEnableBit(proc: string, rec: EnableBit): void {
+    const l = this.enables.get(proc);
+    if (l) l.splice(l.indexOf(rec), 1);
+  }
+
+  enableBits(proc: string): readonly EnableBit[] {
+    return this.enables.get(proc) ?? [];
+  }
+
+  setEvent(name: string, enabled: boolean): void {
+    this.eventState.set(name, enabled);
+  }
+
+  eventEnabled(name: string): boolean {
+    return this.eventState.get(name) ?? false;
   }
 
   /**
@@ -67,6 +120,12 @@ export class Oracle {
   check(proc: string, vma: string, off: number, len: number, data: Runs, t0: number, t1: number, channel: Channel, what: string): Mismatch | null {
     const m = this.mapping(proc, vma);
     const segs = m.segments(off, off + len, t0, t1);
+    let masks: Map<number, number> | null = null;
+    for (const e of this.enables.get(proc) ?? []) {
+      if (e.vma !== vma || e.byte < off || e.byte >= off + len) continue;
+      masks ??= new Map();
+      masks.set(e.byte, (masks.get(e.byte) ?? 0) | e.mask);
+    }
     let r = 0;
     for (const seg of segs) {
       const allowed = seg.allowed;
@@ -77,10 +136,23 @@ export class Oracle {
       while (r < data.length && data[r + 1]! + off <= seg.lo) r += 3;
       for (let q = r; q < data.length && data[q]! + off < seg.hi; q += 3) {
         const v = data[q + 2]!;
+        const lo = Math.max(seg.lo, data[q]! + off);
+        const hi = Math.min(seg.hi, data[q + 1]! + off);
         let ok = false;
         for (let i = 0; i < allowed.length; i++) if (allowed[i]!.value === v) ok = true;
         if (ok) continue;
-        return this.classify(proc, vma, Math.max(seg.lo, data[q]! + off), v, allowed, m, channel, what);
+        if (masks !== null) {
+          // Bytes holding enable bits are judged without those bits; the others as usual.
+          let bad = -1;
+          for (let b = lo; b < hi && bad < 0; b++) {
+            const mask = masks.get(b);
+            if (mask === undefined) bad = b;
+            else if (!allowed.some((w) => w.value >= 0 && (w.value & ~mask) === (v & ~mask))) bad = b;
+          }
+          if (bad < 0) continue;
+          return this.classify(proc, vma, bad, v, allowed, m, channel, what);
+        }
+        return this.classify(proc, vma, lo, v, allowed, m, channel, what);
       }
     }
     return null;

@@ -11,9 +11,10 @@ import type { RunEnd } from '../../core/sched/Scheduler.js';
 import type { KGen, Task } from '../../core/sched/Task.js';
 import { WaitQueue } from '../../core/sched/WaitQueue.js';
 import type { Stats } from '../../core/stats.js';
+import { user_event_mm_remove, user_events_fork, user_events_state } from '../../core/trace/user_events.js';
 import { OPS } from '../ops/index.js';
 import type { InvariantId, Violation } from '../oracle/invariants.js';
-import { Oracle, type Channel } from '../oracle/Oracle.js';
+import { Oracle, type Channel, type EnableBit } from '../oracle/Oracle.js';
 import type { ProcessDecl, ThreadDecl, Workload } from '../workload/types.js';
 import { Proc } from './Proc.js';
 
@@ -59,7 +60,7 @@ export class Execution {
     chooser: Chooser,
     opts: ExecutionOptions,
   ) {
-    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: kernel.hooks }, chooser);
+    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: kernel.hooks, arch: w.arch }, chooser);
     if (opts.trace) this.k.sched.trace = [];
     for (const p of w.processes) this.decls.set(p.name, p);
     for (const p of w.processes) {
@@ -83,7 +84,7 @@ export class Execution {
         this.violate('deadlock', `no thread can run; blocked: ${end.blocked.join(', ')}`);
         break;
       case 'livelock':
-        this.violate('livelock', `step bound of ${end.steps} reached`);
+        this.violate('livelock', end.message ?? `step bound of ${end.steps} reached`);
         break;
       case 'bug':
         this.violate('kernel-bug', `${end.task}: ${end.message}`);
@@ -95,6 +96,7 @@ export class Execution {
         this.checkTeardown();
         break;
     }
+    this.checkUserEventsKills();
     const s = this.k.stats;
     for (const mm of this.k.mms) {
       if (mm.mmap_lock.maxHold > s.mmapLockMaxHoldSteps) s.mmapLockMaxHoldSteps = mm.mmap_lock.maxHold;
@@ -139,6 +141,8 @@ export class Execution {
     this.k.stats.syscalls++;
     const r = yield* dup_mmap(this.k, t, parent.mm, child);
     if ('err' in r) return r.err;
+    // copy_process(): user_events_fork() right after copy_mm(), before the child can run.
+    user_events_fork(this.k, parent.mm, r.mm);
     const proc = new Proc(this.k.sched, child, r.mm);
     for (const [n, pl] of parent.layout) proc.layout.set(n, { ...pl });
     this.procs.set(child, proc);
@@ -191,6 +195,9 @@ export class Execution {
     if (--proc.live > 0) return;
     for (const h of proc.handles.values()) if (h.kind === 'dio') yield* h.req.done.wait(t);
     this.checkFinalMemory(proc);
+    this.checkEnableBits(proc);
+    // do_exit(): user_events_exit() before exit_mm(), waiting out in-flight enable writes.
+    yield* user_event_mm_remove(this.k, t, proc.mm);
     for (const h of proc.handles.values()) {
       if (h.kind === 'pipe') pipe_release(this.k, h.buf);
       else if (h.kind === 'pin') unpin_user_pages(this.k, h.pin);
@@ -208,6 +215,58 @@ export class Execution {
       const size = pl.pages * this.w.pageSize;
       const data = this.peek(proc, pl.start, pl.pages);
       this.observe(proc, { vma: pl.name, off: 0, len: size, addr: pl.start * this.w.pageSize }, data, t, t, 'final', `${proc.name}'s memory at exit`);
+    }
+  }
+
+  /**
+   * stale-enable-bit: at a quiescent teardown (no tracer between user_events_set's start and end,
+   * nobody holding event_mutex, no fault-in queued for this mm), every registered enable bit in
+   * mapped writable memory must say what the event's state is.
+   */
+  private checkEnableBits(proc: Proc): void {
+    const bits = this.oracle.enableBits(proc.name);
+    if (bits.length === 0 || this.oracle.eventSetsInFlight > 0) return;
+    const ue = user_events_state(this.k);
+    if (ue !== null) {
+      if (ue.event_mutex.owner !== null) return;
+      if (ue.byMm.get(proc.mm)?.enablers.some((e) => e.faulting)) return;
+    }
+    for (const e of bits) {
+      if (!e.live) continue;
+      const set = this.enableBitValue(proc, e);
+      if (set === null) continue;
+      const want = this.oracle.eventEnabled(e.event);
+      if (set !== want) {
+        this.violate('stale-enable-bit', `${proc.name} exits with the enable bit of ${e.event} at ${e.vma}+${e.byte} (mask 0x${e.mask.toString(16)}) ${set ? 'set' : 'clear'} while the event is ${want ? 'enabled' : 'disabled'}`);
+      }
+    }
+  }
+
+  /** The enable bit as the process's memory holds it now; null unless mapped writable. */
+  enableBitValue(proc: Proc, e: EnableBit): boolean | null {
+    const ps = this.w.pageSize;
+    const pl = proc.layout.get(e.vma);
+    if (pl === undefined) return null;
+    const vpn = pl.start + Math.floor(e.byte / ps);
+    const vma = proc.mm.find_vma(vpn);
+    if (vma === null || !vma.write) return null;
+    const runs = this.peek(proc, vpn, 1);
+    const at = e.byte % ps;
+    let v = 0;
+    for (let i = 0; i < runs.length; i += 3) if (runs[i]! <= at && at < runs[i + 1]!) v = runs[i + 2]!;
+    return (v & e.mask) !== 0;
+  }
+
+  /** A SIGKILL from user_events' fault handling is an error unless the process's ops allow SIGKILL. */
+  private checkUserEventsKills(): void {
+    const ue = user_events_state(this.k);
+    if (ue === null) return;
+    for (const kill of ue.kills) {
+      const proc = [...this.procs.values()].find((p) => p.mm === kill.mm);
+      if (proc === undefined) continue;
+      const decl = this.decls.get(proc.name);
+      const allowed = decl?.threads.some((th) => th.ops.some((o) => o.allow.includes('SIGKILL'))) ?? false;
+      if (!allowed) this.violate('unexpected-error', `${proc.name} killed with SIGKILL: ${kill.why}`);
     }
   }
 

@@ -5,6 +5,7 @@ import type { MmStruct } from '../../core/mm/MmStruct.js';
 import type { Task } from '../../core/sched/Task.js';
 import { WaitQueue } from '../../core/sched/WaitQueue.js';
 import type { Scheduler } from '../../core/sched/Scheduler.js';
+import type { EnableBit } from '../oracle/Oracle.js';
 
 /** Where a named mapping was placed, in pages; kept through fork and partial munmap. */
 export interface Placement {
@@ -17,7 +18,9 @@ export interface Placement {
 export type Handle =
   | { kind: 'dio'; req: DioRequest; vma: string; off: number; len: number }
   | { kind: 'pipe'; buf: PipeBuffer; vma: string; off: number; len: number; t0: number }
-  | { kind: 'pin'; pin: PinHandle; vma: string; off: number; len: number; write: boolean };
+  | { kind: 'pin'; pin: PinHandle; vma: string; off: number; len: number; write: boolean }
+  /** A registered user_events enable bit: the kernel's (addr, bit) for unregister, and the oracle's record. */
+  | { kind: 'user_event'; event: string; addr: number; bit: number; bitRec: EnableBit };
 
 /** A user process of the workload: its mm, threads, and the handles its ops created. */
 export class Proc {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { planRuns, runPlans } from '../src/harness/Runner.js';
+import { loadWorkloads } from '../src/harness/workloads.js';
+import { CONFIGS, registry } from './helpers.js';
+
+/** The seed 004 thread's arguments, as the simulation reproduces them (beyond the expect: cells). */
+const reg = registry();
+const workloads = loadWorkloads([`${CONFIGS}/user-events`], CONFIGS, reg);
+const run = (id: string, s: string) => runPlans(planRuns([workloads.find((x) => x.id === id)!], reg, { strategies: [s] }))[0]!;
+
+describe('user-events: what the seed thread argued', () => {
+  it('a tracer waits longer behind event_mutex when the enable write faults synchronously', () => {
+    const sync = run('user-events/swapped-out', 'sync-fault').cost.tracerWaitSteps!;
+    const async = run('user-events/swapped-out', 'async-giveup').cost.tracerWaitSteps!;
+    expect(sync.max).toBeGreaterThan(async.max);
+  });
+
+  it('async-retry-forever loops on unmapped memory, reported as retries without progress', () => {
+    const r = run('user-events/unmapped-after-register', 'async-retry-forever');
+    expect(r.violations.map((v) => v.invariant)).toEqual(['livelock']);
+    expect(r.violations[0]!.message).toMatch(/re-queued itself/);
+    expect(run('user-events/unmapped-after-register', 'async-giveup').violations).toEqual([]);
+  });
+
+  it('kill-on-fault kills a process whose only fault was the machine being out of memory', () => {
+    const r = run('user-events/oom-at-enable', 'kill-on-fault');
+    expect(r.violations.find((v) => v.invariant === 'unexpected-error')?.message).toMatch(/P killed with SIGKILL: .*ENOMEM/);
+  });
+
+  it('abi-bit31 corrupts the 8-byte big-endian word; abi-size-bit sets bit 63', () => {
+    expect(run('user-events/be64-8byte-word', 'abi-bit31').violations.map((v) => v.invariant).sort()).toEqual(['stale-enable-bit', 'user-memory-corruption']);
+    expect(run('user-events/be64-8byte-word', 'abi-size-bit').violations).toEqual([]);
+  });
+});

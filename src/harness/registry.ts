@@ -64,7 +64,7 @@ export class Registry {
         }
         continue;
       }
-      throw new UnknownStrategyError(`unknown strategy ${name}${didYouMean(name, [...this.strategies.keys(), ...this.kernels.keys()])}`);
+      throw new UnknownStrategyError(`unknown strategy ${name}${didYouMean(name, [...this.strategies.keys(), ...this.kernels.keys()])} (see faultline list strategies)`);
     }
     const uniq = [...new Set(parts)];
     return compose(spec, uniq);

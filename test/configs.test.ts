@@ -22,7 +22,8 @@ describe('every expectation in configs/ holds', () => {
 
   for (const w of workloads) {
     it(w.id, () => {
-      const runs = runPlans(planRuns([w], reg));
+      // With CONFIG_DEBUG_VM on: the model must stay consistent after every step of every schedule.
+      const runs = runPlans(planRuns([w], reg), { checkModel: true });
       const mismatches = runs
         .filter((r) => r.matchesExpected !== true)
         .map((r) => `${r.strategy}: expected ${r.expected?.join(',') || 'pass'}, got ${r.verdict === 'error' ? `error ${r.error}` : r.violations.map((v) => v.invariant).join(',') || 'pass'}`);

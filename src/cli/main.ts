@@ -20,6 +20,12 @@ import { WorkloadError } from '../harness/workload/WorkloadError.js';
 import { findWorkloadFiles, loadWorkloads } from '../harness/workloads.js';
 import { configsRoot } from './paths.js';
 import { writeAtomic } from './writeAtomic.js';
+import type { Strategy } from '../core/Strategy.js';
+import type { RunResult } from '../harness/results.js';
+import { loadStrategyModules, StrategyModuleError } from '../harness/strategyModules.js';
+
+/** Ctrl-C: the runs that finished were summarised, no report was written (128 + SIGINT, as shells report it). */
+const INTERRUPTED = 130;
 
 /** Bad input on the command line: exit 2 with one line. */
 class UsageError extends Error {}
@@ -53,6 +59,22 @@ interface RunOpts {
   json?: boolean;
   color: boolean;
   jobs?: number;
+  shard?: { index: number; count: number };
+  timeBudget: number;
+  checkModel?: boolean;
+  strategiesFrom?: string[];
+}
+
+/** `--shard I/N`: the I-th of N slices of the matrix (1-based), for splitting a run across CI jobs. */
+function shardSpec(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new InvalidArgumentError('--shard takes I/N with 1 <= I <= N, e.g. 2/4');
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+function seconds(v: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new InvalidArgumentError('--time-budget takes seconds (0: no budget)');
+  return Number(v);
 }
 
 function kernelsYaml(): string | null {
@@ -60,12 +82,13 @@ function kernelsYaml(): string | null {
   return existsSync(k) ? k : null;
 }
 
-function registry(): Registry {
-  return Registry.load(kernelsYaml());
+function registry(extra: Strategy[] = []): Registry {
+  return Registry.load(kernelsYaml(), extra);
 }
 
-async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: ResultsFile; reg: Registry }> {
-  const reg = registry();
+async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: ResultsFile; reg: Registry; interrupted: boolean }> {
+  const strategyModules = o.strategiesFrom ?? [];
+  const reg = registry(await loadStrategyModules(strategyModules));
   const formats = o.format.split(',').map((f) => f.trim()).filter(Boolean);
   for (const f of formats) {
     if (LATER_FORMATS.includes(f)) throw new UsageError(`--format ${f} is not available yet (available: ${FORMATS.join(', ')})`);
@@ -76,18 +99,40 @@ async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: Result
   if (o.family && !reg.families().includes(o.family)) throw new UsageError(`unknown --family ${o.family} (families: ${reg.families().join(', ')})`);
   const root = configsRoot();
   const workloads = loadWorkloads(paths.length ? paths : [root], root, reg);
-  const plans = planRuns(workloads, reg, { ...(strategies ? { strategies } : {}), ...(o.family ? { family: o.family } : {}) });
+  let plans = planRuns(workloads, reg, { ...(strategies ? { strategies } : {}), ...(o.family ? { family: o.family } : {}) });
+  if (o.shard) {
+    const { index, count } = o.shard;
+    plans = plans.filter((_, i) => i % count === index - 1);
+  }
   const startedAt = new Date().toISOString();
   const exploreOpts = {
     ...(o.explore ? { mode: o.explore } : {}),
     ...(o.budget ? { budget: o.budget } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.preemptions !== undefined ? { preemptions: o.preemptions } : {}),
+    ...(o.checkModel ? { checkModel: true } : {}),
     now: () => performance.now(),
   };
   const jobs = o.jobs ?? availableParallelism();
-  const runs = jobs > 1 && plans.length > 1 ? await runPlansParallel(plans, jobs, kernelsYaml(), exploreOpts) : runPlans(plans, exploreOpts);
+  // Runs go to worker threads whenever there is a time budget: a hook that loops without yielding
+  // can only be stopped by terminating its thread. Ctrl-C stops the workers and keeps what finished.
+  let runs: RunResult[] & { interrupted?: boolean };
+  if (o.timeBudget > 0 || (jobs > 1 && plans.length > 1)) {
+    const ac = new AbortController();
+    const onInt = () => ac.abort();
+    process.once('SIGINT', onInt);
+    try {
+      runs = await runPlansParallel(plans, jobs, kernelsYaml(), { ...exploreOpts, timeBudgetMs: o.timeBudget * 1000, signal: ac.signal, strategyModules });
+    } finally {
+      process.removeListener('SIGINT', onInt);
+    }
+  } else runs = runPlans(plans, exploreOpts);
   const results = resultsFile(runs, o.seed ?? 1, startedAt);
+  if (runs.interrupted) {
+    process.stdout.write(renderSummary(results, { color: o.color && process.stdout.isTTY === true && !process.env.NO_COLOR }) + '\n');
+    process.stdout.write(`interrupted: ${runs.length} of ${plans.length} runs finished; no report written (the reports in ${o.out}/ are as they were)\n`);
+    return { results, reg, interrupted: true };
+  }
   if (formats.includes('json')) writeAtomic(join(o.out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   if (formats.includes('md')) writeAtomic(join(o.out, 'report.md'), renderMarkdown(results));
   if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
@@ -97,7 +142,7 @@ async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: Result
     const execs = runs.reduce((a, r) => a + r.exploration.executions, 0);
     process.stdout.write(`${runs.length} runs, ${execs} executions in ${(totalMs / 1000).toFixed(1)} s; reports in ${o.out}/\n`);
   }
-  return { results, reg };
+  return { results, reg, interrupted: false };
 }
 
 function addRunOptions(c: Command): Command {
@@ -111,6 +156,10 @@ function addRunOptions(c: Command): Command {
     .option('--out <dir>', 'report folder', 'reports/latest')
     .option('--format <list>', `report formats: ${FORMATS.join(',')}`, 'md,json')
     .option('--jobs <n>', 'worker threads (default: one per core)', positiveInt('--jobs'))
+    .option('--shard <i/n>', 'run only the i-th of n slices of the matrix (for CI)', shardSpec)
+    .option('--time-budget <seconds>', 'wall-clock budget per run; a run over it is stopped and reported as error (0: none, runs in-process with --jobs 1)', seconds, 300)
+    .option('--check-model', 'CONFIG_DEBUG_VM: check the model\'s consistency after every step (slower)')
+    .option('--strategies-from <files...>', 'load extra strategies from these ES modules (each exports `strategies`)')
     .option('--json', 'print results JSON on stdout instead of the table')
     .option('--no-color', 'no colours');
 }
@@ -120,14 +169,20 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('faultline')
     .description('compare candidate fixes for Linux mm races on a simulated kernel, exhaustively')
     .exitOverride()
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // Commander's own errors (unknown option, bad value) in the same one-line form as ours.
+    .configureOutput({ outputError: (str, write) => write(`faultline: ${str.replace(/^error: /, '').replace(/\n+(?=.)/g, ' ').trimEnd()}\n`) });
 
   addRunOptions(program.command('run').argument('[paths...]', 'workload files or folders (default configs/)').description('run workloads against strategies and write reports')).action(async (paths: string[], o: RunOpts) => {
-    await runMatrix(paths, o);
+    if ((await runMatrix(paths, o)).interrupted) code = INTERRUPTED;
   });
 
   addRunOptions(program.command('gate').argument('[paths...]', 'workload files or folders (default configs/)').description('run, then exit 1 if any outcome differs from the workload\'s expect')).action(async (paths: string[], o: RunOpts) => {
-    const { results } = await runMatrix(paths, { ...o, json: false });
+    const { results, interrupted } = await runMatrix(paths, { ...o, json: false });
+    if (interrupted) {
+      code = INTERRUPTED;
+      return;
+    }
     const bad = results.runs.filter((r) => r.matchesExpected === false);
     const checked = results.runs.filter((r) => r.matchesExpected !== null).length;
     if (bad.length) {
@@ -144,17 +199,19 @@ export async function main(argv: string[]): Promise<number> {
     .command('replay')
     .argument('<token>', 'a replay token from a report')
     .description('re-run one execution from its replay token and print its full trace')
-    .action((token: string) => {
+    .option('--check-model', 'CONFIG_DEBUG_VM, as the run that gave the token had it')
+    .option('--strategies-from <files...>', 'load extra strategies from these ES modules')
+    .action(async (token: string, o: { checkModel?: boolean; strategiesFrom?: string[] }) => {
       const t = decodeToken(token);
       if (!t) throw new UsageError(`not a replay token: ${token} (expected workload~strategy~choices)`);
-      const reg = registry();
+      const reg = registry(await loadStrategyModules(o.strategiesFrom ?? []));
       const root = configsRoot();
       const candidates = [join(root, `${t.workload}.yaml`), resolve(`${t.workload}.yaml`)];
       const file = candidates.find((f) => existsSync(f));
       if (!file) throw new UsageError(`no workload ${t.workload} (looked for ${candidates.join(', ')})`);
       const w: Workload = loadWorkloadFile(file, t.workload, reg);
       const kernel = reg.resolve(t.strategy);
-      const rp = replayExecution(w, kernel, t.plan);
+      const rp = replayExecution(w, kernel, t.plan, o.checkModel === true);
       const v = rp.result.violations;
       process.stdout.write(`${w.id} × ${t.strategy}: ${w.title}\n`);
       process.stdout.write(`preemptions ${rp.preemptions}, steps ${rp.result.stats.steps}\n\n`);
@@ -220,7 +277,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError) {
+    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof StrategyModuleError) {
       process.stderr.write(`faultline: ${e.message}\n`);
       return 2;
     }

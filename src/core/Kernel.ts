@@ -31,6 +31,8 @@ export class Kernel {
   readonly mms: MmStruct[] = [];
   /** Allocated pages (not counting the zero page), for peakPages and the teardown leak check. */
   readonly pages = new Set<Page>();
+  /** CONFIG_DEBUG_VM (`--check-model`): check the whole model's consistency between steps. */
+  debugVm = false;
   private nextPfn = 1;
 
   constructor(cfg: KernelConfig, chooser: Chooser) {

@@ -4,7 +4,9 @@ import type { Registry } from './registry.js';
 import { encodeToken, decodeToken } from './replayToken.js';
 import type { ResultsFile, RunResult } from './results.js';
 import type { Workload } from './workload/types.js';
-import { runOnWorkers } from './parallel/pool.js';
+import { runOnWorkers, type Outcome } from './parallel/pool.js';
+import { COST_NAMES } from '../core/stats.js';
+import { summarize } from './results.js';
 
 export interface PlannedRun {
   workload: Workload;
@@ -94,23 +96,69 @@ export function resultsFile(runs: RunResult[], seed: number, startedAt: string):
   return { faultline: 1, seed, startedAt, runs };
 }
 
-/** runPlans on worker threads: the same results, in the same order, as runPlans. */
-export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: RunOptions = {}): Promise<RunResult[]> {
+export interface ParallelOptions extends RunOptions {
+  /** Per-run wall-clock budget in ms (0: none); a run that overruns it is stopped and reported as `error`. */
+  timeBudgetMs?: number;
+  /** Ctrl-C: stop; runs not finished are left out of the result. */
+  signal?: AbortSignal;
+  strategyModules?: string[];
+}
+
+/** The `error` result of a run stopped from outside: its time budget, or its worker died. */
+function stoppedRun(p: PlannedRun, o: Outcome, budgetMs: number, mode: string): RunResult {
+  const cost: RunResult['cost'] = {};
+  for (const c of COST_NAMES) cost[c] = summarize([]);
+  const r: RunResult = {
+    workload: p.workload.id,
+    strategy: p.spec,
+    verdict: 'error',
+    violations: [],
+    expected: null,
+    matchesExpected: null,
+    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions: 0, complete: false, steps: 0, ms: budgetMs },
+    cost,
+  };
+  if ('timeout' in o) {
+    const { execution, plan } = o.timeout;
+    r.exploration.executions = Math.max(0, execution - 1);
+    r.error = `time budget of ${budgetMs / 1000} s per run hit in execution ${execution}; the run was stopped (a strategy hook that never returns, or too big an exploration: see --time-budget)`;
+    if (plan !== null) r.errorReplay = encodeToken({ workload: p.workload.id, strategy: p.spec, plan });
+    else r.error += '; the schedule in progress was too long to record, so there is no replay token';
+  } else if ('died' in o) r.error = o.died;
+  return r;
+}
+
+/**
+ * runPlans on worker threads: the same results, in the same order, as runPlans, for every run that
+ * finishes within its time budget. With `signal` aborted, the runs finished so far (in plan order,
+ * with gaps closed) and `interrupted: true`.
+ */
+export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: ParallelOptions = {}): Promise<RunResult[] & { interrupted?: boolean }> {
   const unique = new Map<string, number>();
   const items: Parameters<typeof runOnWorkers>[0] = [];
+  const { now: _now, onRun: _onRun, timeBudgetMs = 0, signal, strategyModules, ...explore } = opts;
+  const firstPlan: PlannedRun[] = [];
   for (const p of plans) {
     const key = modelKey(p.workload, p.kernel);
     if (unique.has(key)) continue;
     unique.set(key, items.length);
-    const { now: _now, onRun: _onRun, ...explore } = opts;
-    items.push({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore });
+    firstPlan.push(p);
+    items.push({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore, ...(strategyModules?.length ? { strategyModules } : {}) });
   }
-  const done = await runOnWorkers(items, jobs);
-  return plans.map((p, i) => {
-    const base = done[unique.get(modelKey(p.workload, p.kernel))!]!;
+  const done = await runOnWorkers(items, jobs, { timeBudgetMs, ...(signal ? { signal } : {}) });
+  const out: RunResult[] & { interrupted?: boolean } = [];
+  for (const p of plans) {
+    const i = unique.get(modelKey(p.workload, p.kernel))!;
+    const o = done[i];
+    if (o === undefined) {
+      out.interrupted = true;
+      continue;
+    }
+    const base = 'result' in o ? o.result : stoppedRun(firstPlan[i]!, o, timeBudgetMs, explore.mode ?? p.workload.explore.mode);
     const r = base.strategy === p.spec ? structuredClone(base) : renamed(base, p.spec);
     judgeExpected(r, expectedFor(p.workload, p.spec));
-    opts.onRun?.(r, i + 1, plans.length);
-    return r;
-  });
+    out.push(r);
+    opts.onRun?.(r, out.length, plans.length);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import type { ExploreMode, Workload } from '../workload/types.js';
 import { Dfs } from './Dfs.js';
 import { Pct } from './Pct.js';
 import { RandomWalk } from './RandomWalk.js';
-import type { Recorder } from './Recorder.js';
+import { PROGRESS_EXECUTION, type Recorder } from './Recorder.js';
 import { Replay } from './Replay.js';
 
 export interface ExploreOptions {
@@ -18,6 +18,13 @@ export interface ExploreOptions {
   preemptions?: number;
   /** Injected clock for `exploration.ms` (the model itself never reads it). */
   now?: () => number;
+  /** CONFIG_DEBUG_VM: check the model's consistency after every step (--check-model). */
+  checkModel?: boolean;
+  /**
+   * Shared memory the run's progress is mirrored into, so that whoever stops a run that overran its
+   * time budget can name the execution in progress: see Recorder.progress.
+   */
+  progress?: Int32Array;
 }
 
 interface Best {
@@ -28,10 +35,10 @@ interface Best {
 }
 
 /** Replay one schedule with tracing on. */
-export function replayExecution(w: Workload, kernel: Kernel, plan: number[]) {
+export function replayExecution(w: Workload, kernel: Kernel, plan: number[], checkModel = false) {
   const chooser = new Replay(plan);
   chooser.begin();
-  const ex = new Execution(w, kernel, chooser, { trace: true, maxSteps: w.explore.steps });
+  const ex = new Execution(w, kernel, chooser, { trace: true, maxSteps: w.explore.steps, checkModel });
   const r = ex.run();
   return { result: r, trace: ex.k.sched.trace ?? [], preemptions: chooser.preemptions };
 }
@@ -54,6 +61,8 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
   if (mode === 'exhaustive' || mode === 'dpor') chooser = dfs = new Dfs(bound);
   else if (mode === 'pct') chooser = pct = new Pct(seed, w.explore.depth, 50);
   else chooser = new RandomWalk(seed);
+  const checkModel = opts.checkModel === true;
+  if (opts.progress) chooser.progress = opts.progress;
 
   const costs: Record<string, number[]> = {};
   for (const c of COST_NAMES) costs[c] = [];
@@ -67,7 +76,8 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
 
   for (;;) {
     chooser.begin();
-    const ex = new Execution(w, kernel, chooser, { trace: false, maxSteps: w.explore.steps });
+    if (opts.progress) opts.progress[PROGRESS_EXECUTION] = executions + 1;
+    const ex = new Execution(w, kernel, chooser, { trace: false, maxSteps: w.explore.steps, checkModel });
     const r = ex.run();
     executions++;
     steps += r.stats.steps;
@@ -99,7 +109,7 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
   const violations: ViolationResult[] = [];
   for (const inv of [...best.keys()].sort()) {
     const b = best.get(inv)!;
-    const rp = replayExecution(w, kernel, b.plan);
+    const rp = replayExecution(w, kernel, b.plan, checkModel);
     const again = rp.result.violations.find((v) => v.invariant === inv);
     violations.push({
       invariant: inv,

@@ -8,7 +8,11 @@ export interface WorkItem {
   id: string;
   spec: string;
   kernelsYaml: string | null;
-  opts: Omit<ExploreOptions, 'now'>;
+  /** Modules of extra strategies (--strategies-from) the registry must include. */
+  strategyModules?: string[];
+  opts: Omit<ExploreOptions, 'now' | 'progress'>;
+  /** Shared with the pool: the execution in progress (see Recorder.progress). */
+  progress: Int32Array;
 }
 
 export type WorkerReply = { index: number; result: RunResult } | { index: number; error: string };

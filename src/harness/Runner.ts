@@ -121,7 +121,7 @@ function stoppedRun(p: PlannedRun, o: Outcome, budgetMs: number, mode: string): 
   if ('timeout' in o) {
     const { execution, plan } = o.timeout;
     r.exploration.executions = Math.max(0, execution - 1);
-    r.error = `time budget of ${budgetMs / 1000} s per run hit in execution ${execution}; the run was stopped (a strategy hook that never returns, or too big an exploration: see --time-budget)`;
+    r.error = `time budget of ${budgetMs / 1000} s per run hit ${execution > 0 ? `in execution ${execution}` : 'before the first execution'}; the run was stopped (a strategy hook that never returns, or too big an exploration: see --time-budget)`;
     if (plan !== null) r.errorReplay = encodeToken({ workload: p.workload.id, strategy: p.spec, plan });
     else r.error += '; the schedule in progress was too long to record, so there is no replay token';
   } else if ('died' in o) r.error = o.died;

@@ -69,7 +69,6 @@ export async function runOnWorkers(items: Omit<WorkItem, 'index' | 'progress'>[]
             void w.terminate();
             settle(index, { timeout: at });
             start();
-            feed();
           }, budget);
         }
         w.postMessage({ ...items[current]!, index: current, progress } satisfies WorkItem);
@@ -78,7 +77,12 @@ export async function runOnWorkers(items: Omit<WorkItem, 'index' | 'progress'>[]
         progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * 4));
         w = new Worker(workerUrl);
         live.add(w);
-        w.on('message', (m: WorkerReply) => {
+        w.on('message', (m: WorkerReply | 'ready') => {
+          // The budget is for the run, not for starting a thread and loading modules.
+          if (m === 'ready') {
+            feed();
+            return;
+          }
           if ('error' in m) {
             stopAll();
             reject(new Error(m.error));
@@ -102,11 +106,9 @@ export async function runOnWorkers(items: Omit<WorkItem, 'index' | 'progress'>[]
           // Something ended the thread under us (process.exit in a strategy, out of memory).
           if (current >= 0) settle(current, { died: `the worker thread exited with code ${code} during this run` });
           start();
-          feed();
         });
       };
       start();
-      feed();
     });
   try {
     await Promise.all(Array.from({ length: n }, lane));

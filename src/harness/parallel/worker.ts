@@ -13,6 +13,7 @@ const workloads = new Map<string, Workload>();
 parentPort!.on('message', (item: WorkItem) => {
   void handle(item).then((reply) => parentPort!.postMessage(reply));
 });
+parentPort!.postMessage('ready');
 
 async function handle(item: WorkItem): Promise<WorkerReply> {
   try {

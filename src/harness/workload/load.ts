@@ -193,6 +193,14 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     }
     return m;
   };
+  // Declared mappings (a process's own and, for a child, its ancestors') exist from the start; one
+  // made by `mmap` exists only once that op has run, so only the ops after it in its thread may
+  // name it (any other op would race with the mmap, and Execution has no address to give it).
+  const declared = (p: ProcessDecl): Set<string> => {
+    const d = p.forkedBy ? declared(byName.get(p.forkedBy)!) : new Set<string>();
+    for (const v of p.vmas) d.add(v.name);
+    return d;
+  };
   const pageSize = f.page_size;
   const posted = new Set<string>();
   const awaited: OpNode[] = [];
@@ -206,23 +214,31 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
         handles.set(d.handle, d.kind);
       }
     }
-    for (const th of p.threads) for (const node of th.ops) {
-      const r = refsOf.get(node)!;
-      if (r.vma) {
-        const pages = maps.get(r.vma.name);
-        if (pages === undefined) throw new WorkloadError(node.pos, `${node.op}: ${p.name} has no mapping ${r.vma.name}${didYouMean(r.vma.name, maps.keys())} (mappings: ${[...maps.keys()].join(', ') || 'none'})`);
-        const size = pages * pageSize;
-        if (r.vma.off >= size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} is beyond ${r.vma.name} (${size} bytes: off 0..${size - 1})`);
-        if (r.vma.len !== undefined && r.vma.off + r.vma.len > size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} + len ${r.vma.len} runs past the end of ${r.vma.name} (${size} bytes: off + len at most ${size})`);
+    const fixed = declared(p);
+    for (const th of p.threads) {
+      const mine = new Set<string>();
+      for (const node of th.ops) {
+        const r = refsOf.get(node)!;
+        if (r.vma) {
+          const pages = maps.get(r.vma.name);
+          if (pages === undefined) throw new WorkloadError(node.pos, `${node.op}: ${p.name} has no mapping ${r.vma.name}${didYouMean(r.vma.name, maps.keys())} (mappings: ${[...maps.keys()].join(', ') || 'none'})`);
+          if (!fixed.has(r.vma.name) && !mine.has(r.vma.name)) {
+            throw new WorkloadError(node.pos, `${node.op}: ${r.vma.name} is made by an mmap that does not come before this op in ${p.name}.${th.name} (a mapping from mmap can be used by the ops after it in its thread)`);
+          }
+          const size = pages * pageSize;
+          if (r.vma.off >= size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} is beyond ${r.vma.name} (${size} bytes: off 0..${size - 1})`);
+          if (r.vma.len !== undefined && r.vma.off + r.vma.len > size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} + len ${r.vma.len} runs past the end of ${r.vma.name} (${size} bytes: off + len at most ${size})`);
+        }
+        for (const u of r.uses ?? []) {
+          const kind = handles.get(u.handle);
+          if (kind === undefined) throw new WorkloadError(node.pos, `${node.op}: no ${u.kind} handle ${u.handle} in ${p.name}${didYouMean(u.handle, handles.keys())} (${u.kind} handles in ${p.name}: ${[...handles].filter(([, kd]) => kd === u.kind).map(([h]) => h).join(', ') || 'none'})`);
+          if (kind !== u.kind) throw new WorkloadError(node.pos, `${node.op}: ${u.handle} is a ${kind} handle, not a ${u.kind} one`);
+        }
+        if (r.waitsFor !== undefined && !byName.has(r.waitsFor)) throw new WorkloadError(node.pos, `waitpid: no process ${r.waitsFor}${didYouMean(r.waitsFor, byName.keys())} (processes: ${[...byName.keys()].join(', ')})`);
+        if (r.posts !== undefined) posted.add(r.posts);
+        if (r.awaits !== undefined) awaited.push(node);
+        if (r.maps) mine.add(r.maps.name);
       }
-      for (const u of r.uses ?? []) {
-        const kind = handles.get(u.handle);
-        if (kind === undefined) throw new WorkloadError(node.pos, `${node.op}: no ${u.kind} handle ${u.handle} in ${p.name}${didYouMean(u.handle, handles.keys())} (${u.kind} handles in ${p.name}: ${[...handles].filter(([, kd]) => kd === u.kind).map(([h]) => h).join(', ') || 'none'})`);
-        if (kind !== u.kind) throw new WorkloadError(node.pos, `${node.op}: ${u.handle} is a ${kind} handle, not a ${u.kind} one`);
-      }
-      if (r.waitsFor !== undefined && !byName.has(r.waitsFor)) throw new WorkloadError(node.pos, `waitpid: no process ${r.waitsFor}${didYouMean(r.waitsFor, byName.keys())} (processes: ${[...byName.keys()].join(', ')})`);
-      if (r.posts !== undefined) posted.add(r.posts);
-      if (r.awaits !== undefined) awaited.push(node);
     }
   }
   for (const node of awaited) {

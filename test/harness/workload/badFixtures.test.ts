@@ -35,6 +35,7 @@ const BAD: [string, string][] = [
   ['explore-unknown-mode.yaml', '10:18: explore.mode: the string "dfs" is not allowed (allowed: exhaustive, random, pct, dpor)'],
   ['fork-self.yaml', '9:11: fork: P cannot fork itself (fork names another process declared under processes:)'],
   ['forked-child-with-vmas.yaml', '12:7: C is forked, so it inherits its mappings from P; it cannot declare vmas'],
+  ['mmap-used-before.yaml', '9:11: write: b2 is made by an mmap that does not come before this op in P.main (a mapping from mmap can be used by the ops after it in its thread)'],
   ['missing-processes.yaml', '2:1: processes: missing (expected a map)'],
   ['offset-beyond-vma.yaml', '9:11: write: off 4096 is beyond buf (4096 bytes: off 0..4095)'],
   ['op-missing-arg.yaml', '9:18: write.at: missing (expected a mapping of this process)'],

@@ -86,7 +86,22 @@ function registry(extra: Strategy[] = []): Registry {
   return Registry.load(kernelsYaml(), extra);
 }
 
+/**
+ * Ctrl-C from the moment a run starts: the runs that finish are summarised and no report is written.
+ * (Only while runs go to workers: an in-process run blocks the event loop, so there Ctrl-C kills.)
+ */
 async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: ResultsFile; reg: Registry; interrupted: boolean }> {
+  const ac = new AbortController();
+  const onInt = () => ac.abort();
+  process.once('SIGINT', onInt);
+  try {
+    return await runMatrixOn(paths, o, ac.signal, () => process.removeListener('SIGINT', onInt));
+  } finally {
+    process.removeListener('SIGINT', onInt);
+  }
+}
+
+async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blocking: () => void): Promise<{ results: ResultsFile; reg: Registry; interrupted: boolean }> {
   const strategyModules = o.strategiesFrom ?? [];
   const reg = registry(await loadStrategyModules(strategyModules));
   const formats = o.format.split(',').map((f) => f.trim()).filter(Boolean);
@@ -118,15 +133,11 @@ async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: Result
   // can only be stopped by terminating its thread. Ctrl-C stops the workers and keeps what finished.
   let runs: RunResult[] & { interrupted?: boolean };
   if (o.timeBudget > 0 || (jobs > 1 && plans.length > 1)) {
-    const ac = new AbortController();
-    const onInt = () => ac.abort();
-    process.once('SIGINT', onInt);
-    try {
-      runs = await runPlansParallel(plans, jobs, kernelsYaml(), { ...exploreOpts, timeBudgetMs: o.timeBudget * 1000, signal: ac.signal, strategyModules });
-    } finally {
-      process.removeListener('SIGINT', onInt);
-    }
-  } else runs = runPlans(plans, exploreOpts);
+    runs = await runPlansParallel(plans, jobs, kernelsYaml(), { ...exploreOpts, timeBudgetMs: o.timeBudget * 1000, signal, strategyModules });
+  } else {
+    blocking();
+    runs = runPlans(plans, exploreOpts);
+  }
   const results = resultsFile(runs, o.seed ?? 1, startedAt);
   if (runs.interrupted) {
     process.stdout.write(renderSummary(results, { color: o.color && process.stdout.isTTY === true && !process.env.NO_COLOR }) + '\n');

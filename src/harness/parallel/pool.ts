@@ -37,6 +37,7 @@ export async function runOnWorkers(items: Omit<WorkItem, 'index' | 'progress'>[]
     stopped = true;
     for (const w of live) void w.terminate();
   };
+  if (opts.signal?.aborted) stopped = true;
   opts.signal?.addEventListener('abort', stopAll, { once: true });
   const lane = () =>
     new Promise<void>((resolve, reject) => {

@@ -23,8 +23,10 @@ describe('every expectation in configs/ holds', () => {
     }
   });
 
-  // The runs go to worker threads running the built dist/ (npm test builds before vitest starts).
-  const all = runPlansParallel(planRuns(workloads, reg), availableParallelism(), join(CONFIGS, 'kernels.yaml'), {}, pathToFileURL(join(ROOT, 'dist/src/harness/parallel/worker.js')));
+  // The runs go to worker threads running the built dist/ (npm test builds before vitest starts),
+  // with CONFIG_DEBUG_VM on: the model must stay consistent after every step of every schedule.
+  const all = runPlansParallel(planRuns(workloads, reg), availableParallelism(), join(CONFIGS, 'kernels.yaml'), { checkModel: true }, pathToFileURL(join(ROOT, 'dist/src/harness/parallel/worker.js')));
+  all.catch(() => {}); // a failure shows in each test that awaits it
   for (const w of workloads) {
     it(w.id, async () => {
       const runs = (await all).filter((r) => r.workload === w.id);

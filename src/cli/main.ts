@@ -26,6 +26,11 @@ import { configsRoot } from './paths.js';
 import { renderBench, runBench } from '../harness/bench/bench.js';
 import { colorWanted, ProgressLine, progressWanted } from './progress.js';
 import { writeAtomic } from './writeAtomic.js';
+import type { Strategy } from '../core/Strategy.js';
+import { loadStrategyModules, StrategyModuleError } from '../harness/strategyModules.js';
+
+/** Ctrl-C: the runs that finished were summarised, no report was written (128 + SIGINT, as shells report it). */
+const INTERRUPTED = 130;
 
 /** Bad input on the command line: exit 2 with one line. */
 class UsageError extends Error {}
@@ -107,6 +112,14 @@ interface RunOpts {
   color: boolean;
   jobs?: number;
   shard?: Shard;
+  timeBudget: number;
+  checkModel?: boolean;
+  strategiesFrom?: string[];
+}
+
+function seconds(v: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new InvalidArgumentError('--time-budget takes seconds (0: no budget)');
+  return Number(v);
 }
 
 function kernelsYaml(): string | null {
@@ -114,8 +127,8 @@ function kernelsYaml(): string | null {
   return existsSync(k) ? k : null;
 }
 
-function registry(): Registry {
-  return Registry.load(kernelsYaml());
+function registry(extra: Strategy[] = []): Registry {
+  return Registry.load(kernelsYaml(), extra);
 }
 
 function printSummary(results: ResultsFile, o: { color: boolean; out: string }, extra = '', wall?: { seconds: number; jobs: number }): void {
@@ -127,8 +140,24 @@ function printSummary(results: ResultsFile, o: { color: boolean; out: string }, 
   process.stdout.write(`${results.runs.length} runs, ${execs} executions in ${time}${extra}; reports in ${o.out}/\n`);
 }
 
-async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: ResultsFile; reg: Registry }> {
-  const reg = registry();
+/**
+ * Ctrl-C from the moment a run starts: the runs that finish are summarised and no report is written.
+ * (Only while runs go to workers: an in-process run blocks the event loop, so there Ctrl-C kills.)
+ */
+async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: ResultsFile; reg: Registry; interrupted: boolean }> {
+  const ac = new AbortController();
+  const onInt = () => ac.abort();
+  process.once('SIGINT', onInt);
+  try {
+    return await runMatrixOn(paths, o, ac.signal, () => process.removeListener('SIGINT', onInt));
+  } finally {
+    process.removeListener('SIGINT', onInt);
+  }
+}
+
+async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blocking: () => void): Promise<{ results: ResultsFile; reg: Registry; interrupted: boolean }> {
+  const strategyModules = o.strategiesFrom ?? [];
+  const reg = registry(await loadStrategyModules(strategyModules));
   const reporters = parseFormats(o.format);
   const strategies = o.strategy?.split(',').map((s) => s.trim()).filter(Boolean);
   if (strategies) for (const s of strategies) reg.resolve(s);
@@ -147,21 +176,34 @@ async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: Result
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.preemptions !== undefined ? { preemptions: o.preemptions } : {}),
     ...(line ? { onProgress: (p: Progress) => line.update(p) } : {}),
+    ...(o.checkModel ? { checkModel: true } : {}),
     now: () => performance.now(),
   };
   const jobs = o.jobs ?? availableParallelism();
-  let runs: RunResult[];
+  // Runs go to worker threads whenever there is a time budget: a hook that loops without yielding
+  // can only be stopped by terminating its thread. Ctrl-C stops the workers and keeps what finished.
+  let runs: RunResult[] & { interrupted?: boolean };
   try {
-    runs = jobs > 1 && plans.length > 1 ? await runPlansParallel(plans, jobs, kernelsYaml(), exploreOpts) : runPlans(plans, exploreOpts);
+    if (o.timeBudget > 0 || (jobs > 1 && plans.length > 1)) {
+      runs = await runPlansParallel(plans, jobs, kernelsYaml(), { ...exploreOpts, timeBudgetMs: o.timeBudget * 1000, signal, strategyModules });
+    } else {
+      blocking();
+      runs = runPlans(plans, exploreOpts);
+    }
   } finally {
     line?.clear();
   }
   const results = resultsFile(runs, o.seed ?? 1, startedAt);
+  if (runs.interrupted) {
+    process.stdout.write(renderSummary(results, { color: colorWanted(o.color, process.stdout) }) + '\n');
+    process.stdout.write(`interrupted: ${runs.length} of ${plans.length} runs finished; no report written (the reports in ${o.out}/ are as they were)\n`);
+    return { results, reg, interrupted: true };
+  }
   if (part && o.shard) results.shard = { index: o.shard.index, count: o.shard.count, total: all.length, positions: part.positions };
   writeReports(results, o.out, reporters);
   if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   else printSummary(results, o, o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${all.length} runs)` : '', { seconds: (performance.now() - wall0) / 1000, jobs: Math.min(jobs, plans.length) });
-  return { results, reg };
+  return { results, reg, interrupted: false };
 }
 
 interface GateOpts extends RunOpts {
@@ -222,6 +264,9 @@ function addRunOptions(c: Command): Command {
     .option('--format <list>', `report formats: ${reporterNames().join(',')}`, DEFAULT_FORMATS)
     .option('--jobs <n>', 'worker threads (default: one per core)', positiveInt('--jobs'))
     .option('--shard <I/N>', 'run only part I of N of the runs (join the parts with faultline merge)', shardOption)
+    .option('--time-budget <seconds>', 'wall-clock budget per run; a run over it is stopped and reported as error (0: none, runs in-process with --jobs 1)', seconds, 300)
+    .option('--check-model', 'CONFIG_DEBUG_VM: check the model\'s consistency after every step (slower)')
+    .option('--strategies-from <files...>', 'load extra strategies from these ES modules (each exports `strategies`)')
     .option('--json', 'print results JSON on stdout instead of the table')
     .option('--no-color', 'no colours');
 }
@@ -231,10 +276,12 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('faultline')
     .description('compare candidate fixes for Linux mm races on a simulated kernel, exhaustively')
     .exitOverride()
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // Commander's own errors (unknown option, bad value) in the same one-line form as ours.
+    .configureOutput({ outputError: (str, write) => write(`faultline: ${str.replace(/^error: /, '').replace(/\n+(?=.)/g, ' ').trimEnd()}\n`) });
 
   addRunOptions(program.command('run').argument('[paths...]', 'workload files or folders (default configs/)').description('run workloads against strategies and write reports')).action(async (paths: string[], o: RunOpts) => {
-    await runMatrix(paths, o);
+    if ((await runMatrix(paths, o)).interrupted) code = INTERRUPTED;
   });
 
   addRunOptions(program.command('gate').argument('[paths...]', 'workload files or folders (default configs/)').description("run, then exit 1 if any outcome differs from the workload's expect or regressed against --baseline"))
@@ -247,7 +294,14 @@ export async function main(argv: string[]): Promise<number> {
       if (o.results) {
         if (paths.length > 0) throw new UsageError('--results judges a finished run: give no workload paths with it');
         results = readResultsFile(resultsPath(o.results));
-      } else results = (await runMatrix(paths, { ...o, json: false })).results;
+      } else {
+        const r = await runMatrix(paths, { ...o, json: false });
+        if (r.interrupted) {
+          code = INTERRUPTED;
+          return;
+        }
+        results = r.results;
+      }
       code = gate(results, o);
     });
 
@@ -275,17 +329,19 @@ export async function main(argv: string[]): Promise<number> {
     .command('replay')
     .argument('<token>', 'a replay token from a report')
     .description('re-run one execution from its replay token and print its full trace')
-    .action((token: string) => {
+    .option('--check-model', 'CONFIG_DEBUG_VM, as the run that gave the token had it')
+    .option('--strategies-from <files...>', 'load extra strategies from these ES modules')
+    .action(async (token: string, o: { checkModel?: boolean; strategiesFrom?: string[] }) => {
       const t = decodeToken(token);
       if (!t) throw new UsageError(`not a replay token: ${token} (expected workload~strategy~choices)`);
-      const reg = registry();
+      const reg = registry(await loadStrategyModules(o.strategiesFrom ?? []));
       const root = configsRoot();
       const candidates = [join(root, `${t.workload}.yaml`), resolve(`${t.workload}.yaml`)];
       const file = candidates.find((f) => existsSync(f));
       if (!file) throw new UsageError(`no workload ${t.workload} (looked for ${candidates.join(', ')})`);
       const w: Workload = loadWorkloadFile(file, t.workload, reg);
       const kernel = reg.resolve(t.strategy);
-      const rp = replayExecution(w, kernel, t.plan);
+      const rp = replayExecution(w, kernel, t.plan, o.checkModel === true);
       const v = rp.result.violations;
       process.stdout.write(`${w.id} × ${t.strategy}: ${w.title}\n`);
       process.stdout.write(`preemptions ${rp.preemptions}, steps ${rp.result.stats.steps}\n\n`);
@@ -365,7 +421,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError) {
+    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError || e instanceof StrategyModuleError) {
       process.stderr.write(`faultline: ${e.message}\n`);
       return 2;
     }

@@ -41,6 +41,8 @@ export class Kernel {
   readonly arch: Arch;
   /** Per-machine state of subsystems outside mm (e.g. user_events' event_mutex and mm list), by name. */
   readonly ext = new Map<string, unknown>();
+  /** CONFIG_DEBUG_VM (`--check-model`): check the whole model's consistency between steps. */
+  debugVm = false;
   private nextPfn = 1;
 
   constructor(cfg: KernelConfig, chooser: Chooser) {

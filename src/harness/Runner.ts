@@ -4,9 +4,10 @@ import type { Registry } from './registry.js';
 import { encodeToken, decodeToken } from './replayToken.js';
 import type { ResultsFile, RunResult } from './results.js';
 import type { Workload } from './workload/types.js';
-import { runQueue } from './parallel/pool.js';
-import type { WorkItem } from './parallel/messages.js';
+import { runQueue, type NewItem, type Outcome } from './parallel/pool.js';
 import { CostAccumulator } from './explore/CostAccumulator.js';
+import { COST_NAMES } from '../core/stats.js';
+import { summarize } from './results.js';
 
 export interface PlannedRun {
   workload: Workload;
@@ -113,16 +114,51 @@ export function resultsFile(runs: RunResult[], seed: number, startedAt: string):
   return { faultline: 1, seed, startedAt, runs };
 }
 
-/** runPlans on worker threads: the same results, in the same order, as runPlans. */
-export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: RunOptions = {}, workerUrl?: URL): Promise<RunResult[]> {
-  const { now: _now, onRun: _onRun, onProgress: _onProgress, ...explore } = opts;
-  const now = opts.now ?? (() => 0);
-  // One entry per distinct model; its first segment, then its subtrees by position.
-  interface Job { plan: PlannedRun; first: Segment | null; subs: (Segment | null)[]; left: number; weight: number }
+export interface ParallelOptions extends RunOptions {
+  /** Per-run wall-clock budget in ms (0: none); a run that overruns it is stopped and reported as `error`. */
+  timeBudgetMs?: number;
+  /** Ctrl-C: stop; runs not finished are left out of the result. */
+  signal?: AbortSignal;
+  strategyModules?: string[];
+}
+
+/** The `error` result of a run stopped from outside: its time budget, or its worker died. */
+function stoppedRun(p: PlannedRun, o: Outcome, budgetMs: number, mode: string): RunResult {
+  const cost: RunResult['cost'] = {};
+  for (const c of COST_NAMES) cost[c] = summarize([]);
+  const r: RunResult = {
+    workload: p.workload.id,
+    strategy: p.spec,
+    verdict: 'error',
+    violations: [],
+    expected: null,
+    matchesExpected: null,
+    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions: 0, complete: false, steps: 0, ms: budgetMs },
+    cost,
+  };
+  if ('timeout' in o) {
+    const { execution, plan } = o.timeout;
+    r.exploration.executions = Math.max(0, execution - 1);
+    r.error = `time budget of ${budgetMs / 1000} s per run hit ${execution > 0 ? `in execution ${execution}` : 'before the first execution'}; the run was stopped (a strategy hook that never returns, or too big an exploration: see --time-budget)`;
+    if (plan !== null) r.errorReplay = encodeToken({ workload: p.workload.id, strategy: p.spec, plan });
+    else r.error += '; the schedule in progress was too long to record, so there is no replay token';
+  } else if ('died' in o) r.error = o.died;
+  return r;
+}
+
+/**
+ * runPlans on worker threads, run by run and (for large exhaustive runs) piece by piece: the same
+ * results, in the same order, as runPlans, for every run that finishes within its time budget. With
+ * `signal` aborted, the runs finished so far (in plan order, gaps closed) and `interrupted: true`.
+ */
+export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: ParallelOptions = {}, workerUrl?: URL): Promise<RunResult[] & { interrupted?: boolean }> {
+  const { now: _now, onRun: _onRun, onProgress: _onProgress, timeBudgetMs = 0, signal, strategyModules, ...explore } = opts;
+  // One job per distinct model: its first piece, then the subtrees that piece left.
+  interface Job { plan: PlannedRun; first: Segment | null; subs: (Segment | null)[]; left: number; weight: number; stopped: Outcome | null }
   const jobsByKey = new Map<string, Job>();
-  const initial: Omit<WorkItem, 'index'>[] = [];
-  const itemJob = new Map<number, { job: Job; sub: number }>();
-  let nextIndex = 0;
+  const initial: NewItem[] = [];
+  const itemJob: { job: Job; sub: number }[] = [];
+  const base = (p: PlannedRun) => ({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore, ...(strategyModules?.length ? { strategyModules } : {}) });
   for (const p of plans) {
     const key = modelKey(p.workload, p.kernel);
     const seen = jobsByKey.get(key);
@@ -131,31 +167,37 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
       seen.weight++;
       continue;
     }
-    const job: Job = { plan: p, first: null, subs: [], left: 1, weight: 1 };
+    const job: Job = { plan: p, first: null, subs: [], left: 1, weight: 1, stopped: null };
     jobsByKey.set(key, job);
-    const mode = opts.mode ?? p.workload.explore.mode;
     const budget = opts.budget ?? p.workload.explore.budget;
-    const split = splits(mode, budget);
-    initial.push({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore, ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
-    itemJob.set(nextIndex++, { job, sub: -1 });
+    const split = splits(opts.mode ?? p.workload.explore.mode, budget);
+    initial.push({ ...base(p), ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
+    itemJob.push({ job, sub: -1 });
   }
   const progress: Progress = { done: 0, total: plans.length, executions: 0, failures: 0 };
   const failed = new Set<Job>();
   await runQueue(
     initial,
     jobs,
-    (item, data) => {
-      const { job, sub } = itemJob.get(item.index)!;
-      const seg: Segment = { ...data, costs: CostAccumulator.fromData(data.costs), best: new Map(data.best as [string, Best][]) };
-      progress.executions += seg.executions;
-      if (seg.best.size > 0 || seg.error !== null) failed.add(job);
-      const budget = opts.budget ?? job.plan.workload.explore.budget;
-      const more = sub >= 0 ? [] : planSubtrees(seg, budget);
-      if (sub >= 0) job.subs[sub] = seg;
-      else {
-        job.first = seg;
-        job.subs = more.map(() => null);
-        job.left += more.length;
+    (item, o) => {
+      const { job, sub } = itemJob[item.index]!;
+      let more: { prefix: number[]; budget: number }[] = [];
+      if (!('segment' in o)) {
+        // A piece overran its time budget or lost its worker: the whole run is stopped.
+        job.stopped ??= o;
+        failed.add(job);
+      } else {
+        const data = o.segment;
+        const seg: Segment = { ...data, costs: CostAccumulator.fromData(data.costs), best: new Map(data.best as [string, Best][]) };
+        progress.executions += seg.executions;
+        if (seg.best.size > 0 || seg.error !== null) failed.add(job);
+        if (sub >= 0) job.subs[sub] = seg;
+        else {
+          job.first = seg;
+          if (job.stopped === null) more = planSubtrees(seg, opts.budget ?? job.plan.workload.explore.budget);
+          job.subs = more.map(() => null);
+          job.left += more.length;
+        }
       }
       if (--job.left === 0) {
         progress.done += job.weight;
@@ -163,27 +205,39 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
       }
       opts.onProgress?.({ ...progress });
       return more.map((m, i) => {
-        itemJob.set(nextIndex++, { job, sub: i });
-        return { file: job.plan.workload.file, id: job.plan.workload.id, spec: job.plan.spec, kernelsYaml, opts: explore, prefix: m.prefix, budget: m.budget };
+        itemJob.push({ job, sub: i });
+        return { ...base(job.plan), prefix: m.prefix, budget: m.budget };
       });
     },
-    workerUrl,
+    { timeBudgetMs, ...(signal ? { signal } : {}), ...(workerUrl ? { workerUrl } : {}) },
   );
-  const done = new Map<string, RunResult>();
+  const results = new Map<string, RunResult>();
+  let interrupted = false;
   for (const [key, job] of jobsByKey) {
     const w = job.plan.workload;
     const mode = opts.mode ?? w.explore.mode;
+    if (job.stopped !== null) {
+      results.set(key, stoppedRun(job.plan, job.stopped, timeBudgetMs, mode));
+      continue;
+    }
+    if (job.left > 0) {
+      interrupted = true;
+      continue;
+    }
     const bound = opts.preemptions ?? w.explore.preemptions;
     const segs = [job.first!, ...job.subs.map((s) => s!)];
-    const ms = segs.reduce((a, s) => a + (s.ms ?? 0), 0);
-    done.set(key, finishRun(w, job.plan.kernel, mode, bound, segs, ms));
+    const ms = segs.reduce((a, s) => a + s.ms, 0);
+    results.set(key, finishRun(w, job.plan.kernel, mode, bound, segs, ms, opts.checkModel === true));
   }
-  void now;
-  return plans.map((p, i) => {
-    const base = done.get(modelKey(p.workload, p.kernel))!;
-    const r = base.strategy === p.spec ? structuredClone(base) : renamed(base, p.spec);
+  const out: RunResult[] & { interrupted?: boolean } = [];
+  if (interrupted) out.interrupted = true;
+  for (const p of plans) {
+    const r0 = results.get(modelKey(p.workload, p.kernel));
+    if (r0 === undefined) continue;
+    const r = r0.strategy === p.spec ? structuredClone(r0) : renamed(r0, p.spec);
     judgeExpected(r, expectedFor(p.workload, p.spec));
-    opts.onRun?.(r, i + 1, plans.length);
-    return r;
-  });
+    out.push(r);
+    opts.onRun?.(r, out.length, plans.length);
+  }
+  return out;
 }

@@ -69,8 +69,7 @@ export function baselineOf(results: ResultsFile, previous: ResultsFile | null = 
   // Traces are for reading, not for comparing: leaving them out keeps the committed file small and
   // its diffs about outcomes.
   const strip = (r: RunResult): RunResult => {
-    const { firstViolationMs: _f, ...exploration } = r.exploration;
-    return { ...r, violations: r.violations.map((v) => ({ ...v, trace: [] })), exploration: { ...exploration, ms: 0 } };
+    return { ...r, violations: r.violations.map((v) => ({ ...v, trace: [] })), exploration: { ...r.exploration, ms: 0 } };
   };
   const fresh = new Map(results.runs.map((r) => [cellKey(r.workload, r.strategy), strip(r)]));
   // A partial run (one folder, one shard) updates its own runs and keeps the rest of the baseline.

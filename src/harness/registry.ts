@@ -33,8 +33,14 @@ export class Registry {
     for (const k of kernels) this.resolve(k.name);
   }
 
-  static load(kernelsYaml: string | null): Registry {
-    return new Registry(ALL_STRATEGIES, kernelsYaml ? loadKernels(kernelsYaml) : []);
+  /** The strategies in the tree, plus `extra` ones (--strategies-from), which may not reuse a name. */
+  static load(kernelsYaml: string | null, extra: Strategy[] = []): Registry {
+    const names = new Set(ALL_STRATEGIES.map((s) => s.name));
+    for (const s of extra) {
+      if (names.has(s.name)) throw new UnknownStrategyError(`strategy ${s.name} is defined twice (each strategy name is used once)`);
+      names.add(s.name);
+    }
+    return new Registry([...ALL_STRATEGIES, ...extra], kernelsYaml ? loadKernels(kernelsYaml) : []);
   }
 
   families(): string[] {
@@ -64,7 +70,7 @@ export class Registry {
         }
         continue;
       }
-      throw new UnknownStrategyError(`unknown strategy ${name}${didYouMean(name, [...this.strategies.keys(), ...this.kernels.keys()])}`);
+      throw new UnknownStrategyError(`unknown strategy ${name}${didYouMean(name, [...this.strategies.keys(), ...this.kernels.keys()])} (see faultline list strategies)`);
     }
     const uniq = [...new Set(parts)];
     return compose(spec, uniq);

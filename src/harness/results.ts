@@ -45,7 +45,7 @@ export interface RunResult {
   violations: ViolationResult[];
   expected: string[] | null;
   matchesExpected: boolean | null;
-  exploration: { mode: string; executions: number; complete: boolean; steps: number; ms: number; preemptions?: number; firstViolationMs?: number };
+  exploration: { mode: string; executions: number; complete: boolean; steps: number; ms: number; preemptions?: number };
   cost: Record<string, CostSummary>;
   error?: string;
   errorReplay?: string;

@@ -58,7 +58,10 @@ export class Scheduler {
     const runnable = this.runnable;
     let cur: Task | null = null;
     for (;;) {
-      if (this.beforeStep !== null) this.beforeStep(this);
+      if (this.beforeStep !== null) {
+        const end = this.callBeforeStep();
+        if (end !== null) return end;
+      }
       let n = 0;
       for (let i = 0; i < tasks.length; i++) {
         const t = tasks[i]!;
@@ -102,6 +105,19 @@ export class Scheduler {
             : { kind: 'error', message: e instanceof Error && e.stack ? e.stack : message, task: next.name };
         }
       }
+    }
+  }
+
+  /** A check between steps (e.g. CONFIG_DEBUG_VM) that throws ends the run as a step would. */
+  private callBeforeStep(): RunEnd | null {
+    try {
+      this.beforeStep!(this);
+      return null;
+    } catch (e) {
+      this.stats.steps = this.steps;
+      const task = this.current?.name ?? 'scheduler';
+      const message = e instanceof Error ? e.message : String(e);
+      return e instanceof KernelBug ? { kind: 'bug', message, task } : { kind: 'error', message: e instanceof Error && e.stack ? e.stack : message, task };
     }
   }
 

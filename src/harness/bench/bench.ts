@@ -93,8 +93,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     if (!fam?.baseline) continue;
     const exp = w.expect?.[fam.name] ?? w.expect?.default ?? [];
     if (!exp.length) continue;
-    const r = explore(w, o.reg.resolve(fam.name), { stopAtFirst: true, now: () => performance.now() });
-    if (r.exploration.firstViolationMs !== undefined) timeToFirstBugMs[w.id] = r.exploration.firstViolationMs;
+    const t = performance.now();
+    const r = explore(w, o.reg.resolve(fam.name), { stopAtFirst: true });
+    // With stopAtFirst the run ends at its first violating execution (then replays it for its trace).
+    if (r.violations.length > 0) timeToFirstBugMs[w.id] = Math.round((performance.now() - t) * 1000) / 1000;
   }
 
   let jobs1Seconds: number | null = null;

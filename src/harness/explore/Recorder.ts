@@ -10,21 +10,43 @@ export abstract class Recorder implements Chooser {
   cp = 0;
   preemptions = 0;
   deviations: number[] = [];
+  /**
+   * Optional shared memory mirroring the execution in progress: [PROGRESS_EXECUTION] its number,
+   * [PROGRESS_LENGTH] how many deviation numbers follow (-1 if they did not fit), then the
+   * deviations. A run stopped from outside (its time budget) is read back from it.
+   */
+  progress: Int32Array | null = null;
 
   begin(): void {
     this.cp = 0;
     this.preemptions = 0;
     this.deviations = [];
+    if (this.progress !== null) Atomics.store(this.progress, PROGRESS_LENGTH, 0);
   }
 
   choose(runnable: Task[], n: number, cur: Task | null): Task {
     const t = this.pick(runnable, n, cur);
     const curRunnable = cur !== null && cur.state === RUNNABLE;
     const dflt = curRunnable ? cur : runnable[0]!;
-    if (t !== dflt) this.deviations.push(this.cp, t.id);
+    if (t !== dflt) {
+      this.deviations.push(this.cp, t.id);
+      if (this.progress !== null) this.mirror(this.progress);
+    }
     if (curRunnable && t !== cur) this.preemptions++;
     this.cp++;
     return t;
+  }
+
+  private mirror(p: Int32Array): void {
+    const n = this.deviations.length;
+    if (p[PROGRESS_LENGTH]! < 0) return;
+    if (PROGRESS_HEADER + n > p.length) {
+      Atomics.store(p, PROGRESS_LENGTH, -1);
+      return;
+    }
+    p[PROGRESS_HEADER + n - 2] = this.deviations[n - 2]!;
+    p[PROGRESS_HEADER + n - 1] = this.deviations[n - 1]!;
+    Atomics.store(p, PROGRESS_LENGTH, n);
   }
 
   protected abstract pick(runnable: Task[], n: number, cur: Task | null): Task;
@@ -33,4 +55,14 @@ export abstract class Recorder implements Chooser {
 export function findTask(runnable: Task[], n: number, id: number): Task | undefined {
   for (let i = 0; i < n; i++) if (runnable[i]!.id === id) return runnable[i];
   return undefined;
+}
+
+export const PROGRESS_EXECUTION = 0;
+export const PROGRESS_LENGTH = 1;
+export const PROGRESS_HEADER = 2;
+
+/** The plan of the execution in progress, from a progress buffer; null if it did not fit. */
+export function progressPlan(p: Int32Array): { execution: number; plan: number[] | null } {
+  const n = Atomics.load(p, PROGRESS_LENGTH);
+  return { execution: Atomics.load(p, PROGRESS_EXECUTION), plan: n < 0 ? null : Array.from(p.subarray(PROGRESS_HEADER, PROGRESS_HEADER + n)) };
 }

@@ -9,7 +9,7 @@ import type { ExploreMode, Workload } from '../workload/types.js';
 import { Dfs } from './Dfs.js';
 import { Pct } from './Pct.js';
 import { RandomWalk } from './RandomWalk.js';
-import type { Recorder } from './Recorder.js';
+import { PROGRESS_EXECUTION, type Recorder } from './Recorder.js';
 import { Replay } from './Replay.js';
 import { shrinkPlan } from './shrink.js';
 
@@ -22,6 +22,13 @@ export interface ExploreOptions {
   now?: () => number;
   /** Stop at the first execution that violates anything (time-to-first-bug measurements). */
   stopAtFirst?: boolean;
+  /** CONFIG_DEBUG_VM: check the model's consistency after every step (--check-model). */
+  checkModel?: boolean;
+  /**
+   * Shared memory the run's progress is mirrored into, so that whoever stops a run that overran its
+   * time budget can name the execution in progress: see Recorder.progress.
+   */
+  progress?: Int32Array;
 }
 
 export interface Best {
@@ -40,10 +47,10 @@ function better(pre: number, steps: number, plan: number[], b: Best): boolean {
 }
 
 /** Replay one schedule with tracing on. */
-export function replayExecution(w: Workload, kernel: Kernel, plan: number[]) {
+export function replayExecution(w: Workload, kernel: Kernel, plan: number[], checkModel = false) {
   const chooser = new Replay(plan);
   chooser.begin();
-  const ex = new Execution(w, kernel, chooser, { trace: true, maxSteps: w.explore.steps });
+  const ex = new Execution(w, kernel, chooser, { trace: true, maxSteps: w.explore.steps, checkModel });
   const r = ex.run();
   return { result: r, trace: ex.k.sched.trace ?? [], preemptions: chooser.preemptions };
 }
@@ -100,12 +107,15 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
   if (mode === 'exhaustive' || mode === 'dpor') chooser = dfs = new Dfs(bound, opts.prefix ?? []);
   else if (mode === 'pct') chooser = pct = new Pct(seed, w.explore.depth, 50);
   else chooser = new RandomWalk(seed);
+  const checkModel = opts.checkModel === true;
+  if (opts.progress) chooser.progress = opts.progress;
 
   const seg: Segment = { executions: 0, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0 };
   if (budget <= 0) return seg;
   for (;;) {
     chooser.begin();
-    const ex = new Execution(w, kernel, chooser, { trace: false, maxSteps: w.explore.steps });
+    if (opts.progress) opts.progress[PROGRESS_EXECUTION] = seg.executions + 1;
+    const ex = new Execution(w, kernel, chooser, { trace: false, maxSteps: w.explore.steps, checkModel });
     const r = ex.run();
     seg.executions++;
     seg.steps += r.stats.steps;
@@ -152,14 +162,13 @@ export function splitBudget(total: number, n: number): number[] {
  * Merge a run's segments (the first one, then its subtrees in order) into its result: the smallest
  * counterexample per invariant, replayed with tracing for the report.
  */
-export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound: number, segs: Segment[], ms: number): RunResult {
+export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound: number, segs: Segment[], ms: number, checkModel = false): RunResult {
   const costs = new CostAccumulator();
   const best = new Map<string, Best>();
   let executions = 0;
   let steps = 0;
   let error: string | null = null;
   let errorPlan: number[] | null = null;
-  let firstViolationMs: number | null = null;
   const exhaustive = mode === 'exhaustive' || mode === 'dpor';
   // Complete when the root finished on its own, or every subtree it left was finished.
   let complete = exhaustive && segs.length > 0 && (segs[0]!.complete || (segs[0]!.rest !== null && segs.length === 1 + segs[0]!.rest.length && segs.slice(1).every((s) => s.complete)));
@@ -171,7 +180,6 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       error = s.error;
       errorPlan = s.errorPlan;
     }
-    if (s.firstViolationMs !== null && firstViolationMs === null) firstViolationMs = s.firstViolationMs;
     for (const [inv, b] of s.best) {
       const cur = best.get(inv);
       if (cur === undefined || better(b.preemptions, b.steps, b.plan, cur)) best.set(inv, b);
@@ -185,7 +193,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       const s = shrinkPlan(w, kernel, b, inv);
       b = { ...b, ...s };
     }
-    const rp = replayExecution(w, kernel, b.plan);
+    const rp = replayExecution(w, kernel, b.plan, checkModel);
     const again = rp.result.violations.find((v) => v.invariant === inv);
     violations.push({
       invariant: inv,
@@ -204,7 +212,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
     violations,
     expected: null,
     matchesExpected: null,
-    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions, complete, steps, ms: Math.round(ms), ...(exhaustive ? { preemptions: bound } : {}), ...(firstViolationMs !== null ? { firstViolationMs: Math.round(firstViolationMs * 1000) / 1000 } : {}) },
+    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions, complete, steps, ms: Math.round(ms), ...(exhaustive ? { preemptions: bound } : {}) },
     cost: costs.summary(),
   };
   if (error !== null) {
@@ -238,7 +246,7 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
   const first = exploreSegment(w, kernel, { ...opts, ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
   const segs = [first];
   for (const sub of planSubtrees(first, budget)) segs.push(exploreSegment(w, kernel, { ...opts, prefix: sub.prefix, budget: sub.budget }));
-  return finishRun(w, kernel, mode, bound, segs, now() - t0);
+  return finishRun(w, kernel, mode, bound, segs, now() - t0, opts.checkModel === true);
 }
 
 export type { Stats };

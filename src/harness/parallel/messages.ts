@@ -7,10 +7,15 @@ export interface WorkItem {
   id: string;
   spec: string;
   kernelsYaml: string | null;
-  opts: Omit<ExploreOptions, 'now'>;
+  /** Modules of extra strategies (--strategies-from) the registry must include. */
+  strategyModules?: string[];
+  opts: Omit<ExploreOptions, 'now' | 'progress'>;
+  /** Explore only the DFS subtree below these forced choices; stop after this many executions. */
   prefix?: number[];
   stopAfter?: number;
   budget?: number;
+  /** Shared with the pool: the execution in progress (see Recorder.progress). */
+  progress: Int32Array;
 }
 
 /** A Segment as it crosses the thread boundary (the cost histograms flattened). */

@@ -1,55 +1,151 @@
 import { Worker } from 'node:worker_threads';
+import { progressPlan } from '../explore/Recorder.js';
 import type { SegmentData, WorkItem, WorkerReply } from './messages.js';
 
+/** Int32 slots of a worker's progress buffer: the header and up to this many deviation numbers. */
+const PROGRESS_SLOTS = 2 + 64 * 1024;
+
+/** What became of one item: its segment, or where it was when it overran its time budget. */
+export type Outcome = { segment: SegmentData } | { timeout: { execution: number; plan: number[] | null } } | { died: string };
+
+export type NewItem = Omit<WorkItem, 'index' | 'progress'>;
+
+export interface PoolOptions {
+  /**
+   * Wall-clock budget per item, in ms (0: none). A worker still busy with an item after this long is
+   * terminated (the only way to stop a hook that loops without yielding) and replaced.
+   */
+  timeBudgetMs?: number;
+  /** Aborting stops handing out items and terminates the workers. */
+  signal?: AbortSignal;
+  workerUrl?: URL;
+}
+
 /**
- * A queue of work items on `jobs` worker threads: each idle worker takes the next item; a reply
- * may add more items (the subtrees a large run left). Which worker ran what never shows in the
- * results: the caller files every reply by its item.
+ * A queue of work items on `jobs` worker threads: each idle worker takes the next item, and an
+ * outcome may add more items (the subtrees a large run left). The caller files every outcome by its
+ * item, so which worker ran what never shows in the results.
  */
-export async function runQueue(
-  initial: Omit<WorkItem, 'index'>[],
-  jobs: number,
-  onReply: (item: WorkItem, seg: SegmentData) => Omit<WorkItem, 'index'>[],
-  workerUrl = new URL('./worker.js', import.meta.url),
-): Promise<void> {
+export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (item: WorkItem, o: Outcome) => NewItem[], opts: PoolOptions = {}): Promise<void> {
   const items: WorkItem[] = [];
-  const queue: WorkItem[] = [];
-  const push = (it: Omit<WorkItem, 'index'>) => {
-    const w = { ...it, index: items.length } as WorkItem;
-    items.push(w);
-    queue.push(w);
+  const queue: number[] = [];
+  const push = (it: NewItem) => {
+    items.push({ ...it, index: items.length, progress: new Int32Array(0) });
+    queue.push(items.length - 1);
   };
   initial.forEach(push);
   if (queue.length === 0) return;
-  const workers = Array.from({ length: Math.max(1, jobs) }, () => new Worker(workerUrl));
-  const idle = [...workers];
-  let busy = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const dispatch = () => {
-        while (idle.length > 0 && queue.length > 0) {
-          busy++;
-          idle.pop()!.postMessage(queue.shift()!);
-        }
-        if (busy === 0 && queue.length === 0) resolve();
-      };
-      for (const w of workers) {
-        w.on('message', (m: WorkerReply) => {
-          busy--;
-          if ('error' in m) return reject(new Error(m.error));
-          try {
-            for (const more of onReply(items[m.index]!, m.segment)) push(more);
-          } catch (e) {
-            return reject(e as Error);
-          }
-          idle.push(w);
-          dispatch();
-        });
-        w.on('error', reject);
+  const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
+  const budget = opts.timeBudgetMs ?? 0;
+  const live = new Set<Worker>();
+  // Budget timers keep the event loop alive: every one must go when the queue stops.
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = opts.signal?.aborted === true;
+  let running = 0;
+  const idleLanes: (() => void)[] = [];
+  let finish: () => void = () => {};
+  let fail: (e: Error) => void = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const stopAll = () => {
+    stopped = true;
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    for (const w of live) void w.terminate();
+    finish();
+  };
+  opts.signal?.addEventListener('abort', stopAll, { once: true });
+  const wakeIdle = () => {
+    while (idleLanes.length > 0 && queue.length > 0) idleLanes.pop()!();
+    if (running === 0 && queue.length === 0) finish();
+  };
+
+  const lane = () => {
+    let w: Worker;
+    let progress: Int32Array;
+    let current = -1;
+    let timer: NodeJS.Timeout | null = null;
+    const settle = (index: number, o: Outcome) => {
+      if (timer !== null) {
+        clearTimeout(timer);
+        timers.delete(timer);
       }
-      dispatch();
-    });
+      timer = null;
+      current = -1;
+      running--;
+      try {
+        for (const more of onOutcome(items[index]!, o)) push(more);
+      } catch (e) {
+        stopAll();
+        fail(e as Error);
+      }
+    };
+    const feed = () => {
+      if (stopped) return;
+      const next = queue.shift();
+      if (next === undefined) {
+        idleLanes.push(feed);
+        wakeIdle();
+        return;
+      }
+      current = next;
+      running++;
+      Atomics.store(progress, 0, 0);
+      Atomics.store(progress, 1, 0);
+      if (budget > 0) {
+        timer = setTimeout(() => {
+          timers.delete(timer!);
+          const index = current;
+          const at = progressPlan(progress);
+          live.delete(w);
+          w.removeAllListeners();
+          void w.terminate();
+          settle(index, { timeout: at });
+          start();
+        }, budget);
+        timers.add(timer);
+      }
+      w.postMessage({ ...items[current]!, progress } satisfies WorkItem);
+    };
+    const start = () => {
+      progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * 4));
+      w = new Worker(workerUrl);
+      live.add(w);
+      w.on('message', (m: WorkerReply | 'ready') => {
+        // The budget is for the run, not for starting a thread and loading modules.
+        if (m === 'ready') return feed();
+        if ('error' in m) {
+          stopAll();
+          return fail(new Error(m.error));
+        }
+        settle(m.index, { segment: m.segment });
+        wakeIdle();
+        feed();
+      });
+      w.on('error', (e) => {
+        stopAll();
+        fail(e);
+      });
+      w.on('exit', (code) => {
+        if (!live.has(w)) return;
+        live.delete(w);
+        if (stopped) return;
+        // Something ended the thread under us (process.exit in a strategy, out of memory).
+        if (current >= 0) settle(current, { died: `the worker thread exited with code ${code} during this run` });
+        start();
+      });
+    };
+    start();
+  };
+  const n = Math.max(1, Math.min(jobs, queue.length));
+  for (let i = 0; i < n; i++) lane();
+  try {
+    await done;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    opts.signal?.removeEventListener('abort', stopAll);
+    stopped = true;
+    await Promise.all([...live].map((w) => w.terminate()));
   }
 }

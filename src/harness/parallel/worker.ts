@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { exploreSegment } from '../explore/explore.js';
 import { Registry } from '../registry.js';
+import { loadStrategyModules } from '../strategyModules.js';
 import { loadWorkloadFile } from '../workload/load.js';
 import type { Workload } from '../workload/types.js';
 import type { WorkItem, WorkerReply } from './messages.js';
@@ -10,9 +11,13 @@ let reg: Registry | null = null;
 const workloads = new Map<string, Workload>();
 
 parentPort!.on('message', (item: WorkItem) => {
-  let reply: WorkerReply;
+  void handle(item).then((reply) => parentPort!.postMessage(reply));
+});
+parentPort!.postMessage('ready');
+
+async function handle(item: WorkItem): Promise<WorkerReply> {
   try {
-    reg ??= Registry.load(item.kernelsYaml);
+    reg ??= Registry.load(item.kernelsYaml, await loadStrategyModules(item.strategyModules ?? []));
     let w = workloads.get(item.file);
     if (w === undefined) {
       w = loadWorkloadFile(item.file, item.id, reg);
@@ -23,11 +28,11 @@ parentPort!.on('message', (item: WorkItem) => {
       ...(item.prefix ? { prefix: item.prefix } : {}),
       ...(item.stopAfter !== undefined ? { stopAfter: item.stopAfter } : {}),
       ...(item.budget !== undefined ? { budget: item.budget } : {}),
+      progress: item.progress,
       now: () => performance.now(),
     });
-    reply = { index: item.index, segment: { ...seg, costs: seg.costs.toData(), best: [...seg.best] } };
+    return { index: item.index, segment: { ...seg, costs: seg.costs.toData(), best: [...seg.best] } };
   } catch (e) {
-    reply = { index: item.index, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    return { index: item.index, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
-  parentPort!.postMessage(reply);
-});
+}

@@ -17,10 +17,15 @@ import type { InvariantId, Violation } from '../oracle/invariants.js';
 import { Oracle, type Channel, type EnableBit } from '../oracle/Oracle.js';
 import type { ProcessDecl, ThreadDecl, Workload } from '../workload/types.js';
 import { Proc } from './Proc.js';
+import { guardedHooks } from './guardHooks.js';
+import { check_model } from '../../core/mm/debug_vm.js';
+import { KernelBug } from '../../core/bug.js';
 
 export interface ExecutionOptions {
   trace: boolean;
   maxSteps: number;
+  /** CONFIG_DEBUG_VM: check the model's consistency after every step and across every strategy hook. */
+  checkModel?: boolean;
 }
 
 export interface ExecutionResult {
@@ -60,8 +65,16 @@ export class Execution {
     chooser: Chooser,
     opts: ExecutionOptions,
   ) {
-    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: kernel.hooks, arch: w.arch }, chooser);
+    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: guardedHooks(kernel), arch: w.arch }, chooser);
     if (opts.trace) this.k.sched.trace = [];
+    if (opts.checkModel) {
+      const k = this.k;
+      k.debugVm = true;
+      k.sched.beforeStep = () => {
+        const bad = check_model(k);
+        if (bad !== null) throw new KernelBug(`CONFIG_DEBUG_VM: ${bad}`);
+      };
+    }
     for (const p of w.processes) this.decls.set(p.name, p);
     for (const p of w.processes) {
       if (p.forkedBy !== null) continue;

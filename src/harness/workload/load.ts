@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { describeIssue } from './describeIssue.js';
 import { OPS } from '../ops/index.js';
 import type { HandleKind, OpRefs } from '../ops/OpDef.js';
 import { INVARIANT_IDS, isInvariant } from '../oracle/invariants.js';
@@ -16,7 +17,7 @@ export interface Catalog {
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const ERRNOS = ['EFAULT', 'ENOMEM', 'EINTR', 'EINVAL', 'EAGAIN', 'EBUSY', 'EEXIST', 'EADDRINUSE', 'ENOENT', 'ESRCH', 'SIGBUS', 'SIGSEGV', 'SIGKILL', 'OOM'];
+export const ERRNOS = ['EFAULT', 'ENOMEM', 'EINTR', 'EINVAL', 'EAGAIN', 'EBUSY', 'EEXIST', 'EADDRINUSE', 'ENOENT', 'ESRCH', 'SIGBUS', 'SIGSEGV', 'SIGKILL', 'OOM'];
 
 type Path = (string | number)[];
 
@@ -60,15 +61,28 @@ class Positions {
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { msg: string; key?: string } {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return { msg: `unknown key ${issue.keys.join(', ')}`, key: issue.keys[0] };
-    case 'invalid_value':
-      return { msg: `${issue.message.replace(/^Invalid option: expected one of /, 'expected one of ')}` };
-    default:
-      return { msg: issue.message };
+/**
+ * The issue that comes first in the file (zod reports in schema order), with its position: a key
+ * that is not allowed is pointed at itself, anything else at its value.
+ */
+function firstIssue(issues: z.core.$ZodIssue[], base: Path | null, pos: Positions, fallback?: SourcePos): { issue: z.core.$ZodIssue; at: SourcePos } {
+  let best: { issue: z.core.$ZodIssue; at: SourcePos } | null = null;
+  for (const issue of issues) {
+    const p = issue.path as Path;
+    let at: SourcePos;
+    if (base === null) at = fallback!;
+    else if (issue.code === 'unrecognized_keys') at = pos.of([...base, ...p], String(issue.keys[0]));
+    else if (issue.code === 'invalid_key') at = pos.of([...base, ...p.slice(0, -1)], String(p[p.length - 1]));
+    else at = pos.of([...base, ...p]);
+    // A misspelt key explains the missing one it was meant to be: report it first.
+    const rank = (i: z.core.$ZodIssue) => (i.code === 'unrecognized_keys' ? 0 : 1);
+    if (best !== null && rank(issue) !== rank(best.issue)) {
+      if (rank(issue) < rank(best.issue)) best = { issue, at };
+      continue;
+    }
+    if (best === null || at.line < best.at.line || (at.line === best.at.line && at.col < best.at.col)) best = { issue, at };
   }
+  return best!;
 }
 
 /** Keys anywhere in the document that would poison an object prototype. */
@@ -77,7 +91,7 @@ function forbiddenKeys(node: unknown, pos: Positions, path: Path): void {
     for (const it of node.items) {
       if (isPair(it) && isScalar(it.key)) {
         const k = String(it.key.value);
-        if (FORBIDDEN_KEYS.has(k)) throw new WorkloadError(it.key.range ? pos.at(it.key.range[0]) : pos.of(path), `the key ${k} is not allowed`);
+        if (FORBIDDEN_KEYS.has(k)) throw new WorkloadError(it.key.range ? pos.at(it.key.range[0]) : pos.of(path), `the key ${k} is not allowed (reserved: ${[...FORBIDDEN_KEYS].join(', ')})`);
         forbiddenKeys(it.value, pos, [...path, k]);
       }
     }
@@ -101,7 +115,13 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
   const pos = new Positions(file, doc, lc);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new WorkloadError(pos.at(e.pos[0]), `YAML syntax: ${e.message.split('\n')[0]}`);
+    const what = e.code === 'MULTIPLE_DOCS' ? 'a workload file holds one YAML document (remove the second ---)' : e.message.split('\n')[0]!;
+    throw new WorkloadError(pos.at(e.pos[0]), `YAML syntax: ${what}`);
+  }
+  // yaml only warns about tags it does not know (`!foo`); a workload has no use for any.
+  if (doc.warnings.length > 0) {
+    const w = doc.warnings[0]!;
+    throw new WorkloadError(pos.at(w.pos[0]), `YAML: ${w.message.split('\n')[0]} (a workload uses plain YAML: no tags)`);
   }
   if (doc.contents === null) throw new WorkloadError({ file, line: 1, col: 1 }, 'empty workload (expected a map with title and processes)');
   forbiddenKeys(doc.contents, pos, []);
@@ -109,15 +129,19 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
   try {
     raw = doc.toJS({ maxAliasCount: 50 });
   } catch (e) {
-    throw new WorkloadError({ file, line: 1, col: 1 }, `YAML: ${(e as Error).message}`);
+    // yaml refuses to expand more aliases than this ("billion laughs"); point at the first one.
+    let first: SourcePos = { file, line: 1, col: 1 };
+    visit(doc, { Alias: (_k, n) => { if (n.range) first = pos.at(n.range[0]); return visit.BREAK; } });
+    const what = /alias/i.test((e as Error).message) ? 'too many aliases expand here (at most 50 alias expansions per file)' : (e as Error).message;
+    throw new WorkloadError(first, `YAML: ${what}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new WorkloadError(pos.of([]), 'a workload is a map with title and processes');
   const parsed = WorkloadSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const d = describeIssue(issue);
+    const { issue, at } = firstIssue(parsed.error.issues, [], pos);
+    const d = describeIssue(issue, raw, WorkloadSchema);
     const where = issue.path.length ? issue.path.join('.') : 'top level';
-    throw new WorkloadError(pos.of(issue.path as Path, d.key), `${where}: ${d.msg}`);
+    throw new WorkloadError(at, `${where}: ${d.msg}`);
   }
   const f = parsed.data;
 
@@ -146,8 +170,8 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
         const child = refsOf.get(node)!.forks;
         if (child === undefined) continue;
         const c = byName.get(child);
-        if (!c) throw new WorkloadError(node.pos, `fork: no process ${child} is declared${didYouMean(child, byName.keys())}`);
-        if (c === p) throw new WorkloadError(node.pos, `fork: ${child} cannot fork itself`);
+        if (!c) throw new WorkloadError(node.pos, `fork: no process ${child} is declared${didYouMean(child, byName.keys())} (processes: ${[...byName.keys()].join(', ')})`);
+        if (c === p) throw new WorkloadError(node.pos, `fork: ${child} cannot fork itself (fork names another process declared under processes:)`);
         if (forkedBy.has(child)) throw new WorkloadError(node.pos, `fork: ${child} is already forked by ${forkedBy.get(child)} (a process starts once)`);
         if (c.vmas.length) throw new WorkloadError(pos.of(['processes', child, 'vmas']), `${child} is forked, so it inherits its mappings from ${p.name}; it cannot declare vmas`);
         forkedBy.set(child, p.name);
@@ -169,6 +193,14 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     }
     return m;
   };
+  // Declared mappings (a process's own and, for a child, its ancestors') exist from the start; one
+  // made by `mmap` exists only once that op has run, so only the ops after it in its thread may
+  // name it (any other op would race with the mmap, and Execution has no address to give it).
+  const declared = (p: ProcessDecl): Set<string> => {
+    const d = p.forkedBy ? declared(byName.get(p.forkedBy)!) : new Set<string>();
+    for (const v of p.vmas) d.add(v.name);
+    return d;
+  };
   const pageSize = f.page_size;
   const posted = new Set<string>();
   const awaited: OpNode[] = [];
@@ -178,32 +210,40 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     for (const th of p.threads) for (const node of th.ops) {
       const d = refsOf.get(node)!.defines;
       if (d) {
-        if (handles.has(d.handle)) throw new WorkloadError(node.pos, `${node.op}: the handle ${d.handle} is already defined in ${p.name}`);
+        if (handles.has(d.handle)) throw new WorkloadError(node.pos, `${node.op}: the handle ${d.handle} is already defined in ${p.name} (each as: names a new handle)`);
         handles.set(d.handle, d.kind);
       }
     }
-    for (const th of p.threads) for (const node of th.ops) {
-      const r = refsOf.get(node)!;
-      if (r.vma) {
-        const pages = maps.get(r.vma.name);
-        if (pages === undefined) throw new WorkloadError(node.pos, `${node.op}: ${p.name} has no mapping ${r.vma.name}${didYouMean(r.vma.name, maps.keys())} (mappings: ${[...maps.keys()].join(', ') || 'none'})`);
-        const size = pages * pageSize;
-        if (r.vma.off >= size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} is beyond ${r.vma.name} (${size} bytes)`);
-        if (r.vma.len !== undefined && r.vma.off + r.vma.len > size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} + len ${r.vma.len} runs past the end of ${r.vma.name} (${size} bytes)`);
+    const fixed = declared(p);
+    for (const th of p.threads) {
+      const mine = new Set<string>();
+      for (const node of th.ops) {
+        const r = refsOf.get(node)!;
+        if (r.vma) {
+          const pages = maps.get(r.vma.name);
+          if (pages === undefined) throw new WorkloadError(node.pos, `${node.op}: ${p.name} has no mapping ${r.vma.name}${didYouMean(r.vma.name, maps.keys())} (mappings: ${[...maps.keys()].join(', ') || 'none'})`);
+          if (!fixed.has(r.vma.name) && !mine.has(r.vma.name)) {
+            throw new WorkloadError(node.pos, `${node.op}: ${r.vma.name} is made by an mmap that does not come before this op in ${p.name}.${th.name} (a mapping from mmap can be used by the ops after it in its thread)`);
+          }
+          const size = pages * pageSize;
+          if (r.vma.off >= size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} is beyond ${r.vma.name} (${size} bytes: off 0..${size - 1})`);
+          if (r.vma.len !== undefined && r.vma.off + r.vma.len > size) throw new WorkloadError(node.pos, `${node.op}: off ${r.vma.off} + len ${r.vma.len} runs past the end of ${r.vma.name} (${size} bytes: off + len at most ${size})`);
+        }
+        for (const u of r.uses ?? []) {
+          const kind = handles.get(u.handle);
+          if (kind === undefined) throw new WorkloadError(node.pos, `${node.op}: no ${u.kind} handle ${u.handle} in ${p.name}${didYouMean(u.handle, handles.keys())} (${u.kind} handles in ${p.name}: ${[...handles].filter(([, kd]) => kd === u.kind).map(([h]) => h).join(', ') || 'none'})`);
+          if (kind !== u.kind) throw new WorkloadError(node.pos, `${node.op}: ${u.handle} is a ${kind} handle, not a ${u.kind} one`);
+        }
+        if (r.waitsFor !== undefined && !byName.has(r.waitsFor)) throw new WorkloadError(node.pos, `waitpid: no process ${r.waitsFor}${didYouMean(r.waitsFor, byName.keys())} (processes: ${[...byName.keys()].join(', ')})`);
+        if (r.posts !== undefined) posted.add(r.posts);
+        if (r.awaits !== undefined) awaited.push(node);
+        if (r.maps) mine.add(r.maps.name);
       }
-      for (const u of r.uses ?? []) {
-        const kind = handles.get(u.handle);
-        if (kind === undefined) throw new WorkloadError(node.pos, `${node.op}: no ${u.kind} handle ${u.handle} in ${p.name}${didYouMean(u.handle, handles.keys())}`);
-        if (kind !== u.kind) throw new WorkloadError(node.pos, `${node.op}: ${u.handle} is a ${kind} handle, not a ${u.kind} one`);
-      }
-      if (r.waitsFor !== undefined && !byName.has(r.waitsFor)) throw new WorkloadError(node.pos, `waitpid: no process ${r.waitsFor}${didYouMean(r.waitsFor, byName.keys())}`);
-      if (r.posts !== undefined) posted.add(r.posts);
-      if (r.awaits !== undefined) awaited.push(node);
     }
   }
   for (const node of awaited) {
     const e = refsOf.get(node)!.awaits!;
-    if (!posted.has(e)) throw new WorkloadError(node.pos, `await: no thread posts ${e}${didYouMean(e, posted)}`);
+    if (!posted.has(e)) throw new WorkloadError(node.pos, `await: no thread posts ${e}${didYouMean(e, posted)} (posted events: ${[...posted].join(', ') || 'none'})`);
   }
 
   // expect: strategy names and invariant ids.
@@ -217,7 +257,7 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
         if (why !== null) throw new WorkloadError(kpos, `expect: ${why}`);
       }
       invs.forEach((inv, i) => {
-        if (!isInvariant(inv)) throw new WorkloadError(pos.of(['expect', sname, i]), `expect: unknown invariant ${inv}${didYouMean(inv, INVARIANT_IDS)}`);
+        if (!isInvariant(inv)) throw new WorkloadError(pos.of(['expect', sname, i]), `expect: unknown invariant ${inv}${didYouMean(inv, INVARIANT_IDS)} (see faultline list invariants)`);
       });
     }
   }
@@ -280,11 +320,10 @@ function parseOp(op: unknown, path: Path, label: string, pos: Positions): OpNode
   }
   const r = def.args.safeParse(rawArgs ?? {});
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const d = describeIssue(issue);
-    const argPath = [...path, opName, ...(issue.path as Path)];
+    const { issue, at: where0 } = firstIssue(r.error.issues, typeof op === 'string' ? null : [...path, opName], pos, at);
+    const d = describeIssue(issue, rawArgs ?? {}, def.args);
     const where = issue.path.length ? `${opName}.${issue.path.join('.')}` : opName;
-    throw new WorkloadError(pos.of(argPath, d.key), `${where}: ${d.msg}`);
+    throw new WorkloadError(where0, `${where}: ${d.msg}`);
   }
   return { op: opName, args: r.data, allow, pos: at, label: `${opName} ${formatArgs(rawArgs)}`.trimEnd() };
   void label;

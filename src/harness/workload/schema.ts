@@ -17,7 +17,7 @@ export const VmaSchema = z.strictObject({
 
 export const OpSchema = z
   .union([z.string(), z.record(z.string(), z.unknown())])
-  .describe('one op: `{ name: args }` (see `faultline list ops`), with optional `allow: [ERRNO...]`');
+  .describe('an op: `name` or `{ name: args }` with optional `allow: [ERRNO...]`; see `faultline list ops`');
 
 export const ProcessSchema = z.strictObject({
   vmas: z.record(name, VmaSchema).optional(),

@@ -1,5 +1,7 @@
 import type { Strategy } from '../src/core/Strategy.js';
 import { gupCow } from './gup-cow/index.js';
+import { gupUnlock } from './gup-unlock/index.js';
+import { uffdRetry } from './uffd-retry/index.js';
 
 /** Every strategy, by family. Adding a family: one folder and one line here. */
-export const ALL_STRATEGIES: Strategy[] = [...gupCow];
+export const ALL_STRATEGIES: Strategy[] = [...gupCow, ...uffdRetry, ...gupUnlock];

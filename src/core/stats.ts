@@ -20,6 +20,12 @@ export class Stats {
   /** Write faults that copied a page that nobody else could see (a needless COW). */
   swapIns = 0;
   swapOuts = 0;
+  /** Wakeups that were not the event slept for (explored, or a late rwsem wake_q entry). */
+  spuriousWakeups = 0;
+  /** Userfault messages queued (UFFD_EVENT_PAGEFAULT). */
+  uffdMessages = 0;
+  /** Userfault messages a handler read for an address it had already been told about and not yet resolved. */
+  uffdDuplicateMsgs = 0;
 }
 
 export type CostName = Exclude<keyof Stats, never>;

@@ -46,11 +46,15 @@ export function* do_munmap(k: Kernel, t: Task, mm: MmStruct, start: number, end:
     if (v.start < start) {
       const left = new Vma(mm, v.name, v.start, start, v, v.shared);
       left.mayWrite = v.mayWrite;
+      left.uffdCtx = v.uffdCtx;
+      left.uffdFlags = v.uffdFlags;
       keep.push(left);
     }
     if (v.end > end) {
       const right = new Vma(mm, v.name, end, v.end, v, v.shared);
       right.mayWrite = v.mayWrite;
+      right.uffdCtx = v.uffdCtx;
+      right.uffdFlags = v.uffdFlags;
       keep.push(right);
     }
   }

@@ -27,7 +27,25 @@ export abstract class Recorder implements Chooser {
     return t;
   }
 
+  /**
+   * A spurious-wakeup point (see SpuriousWakeups): the default is to wake nobody; waking someone is
+   * a departure, recorded as (cp, -(id + 1)), and counts against the preemption bound like one.
+   */
+  spurious(cands: Task[], n: number): Task | null {
+    const t = this.pickSpurious(cands, n);
+    if (t !== null) {
+      this.deviations.push(this.cp, -(t.id + 1));
+      this.preemptions++;
+    }
+    this.cp++;
+    return t;
+  }
+
   protected abstract pick(runnable: Task[], n: number, cur: Task | null): Task;
+
+  protected pickSpurious(_cands: Task[], _n: number): Task | null {
+    return null;
+  }
 }
 
 export function findTask(runnable: Task[], n: number, id: number): Task | undefined {

@@ -45,7 +45,8 @@ export class Dfs extends Recorder {
     let f = this.frames[this.depth];
     if (f === undefined) {
       const opts: number[] = [-1];
-      if (this.preemptions < this.bound) for (let i = 0; i < n; i++) opts.push(cands[i]!.id);
+      const free = this.preemptions < this.bound;
+      for (let i = 0; i < n; i++) if (free || cands[i]!.strayWake) opts.push(cands[i]!.id);
       f = { opts, i: 0 };
       this.frames.push(f);
     }

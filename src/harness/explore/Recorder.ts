@@ -29,13 +29,15 @@ export abstract class Recorder implements Chooser {
 
   /**
    * A spurious-wakeup point (see SpuriousWakeups): the default is to wake nobody; waking someone is
-   * a departure, recorded as (cp, -(id + 1)), and counts against the preemption bound like one.
+   * a departure, recorded as (cp, -(id + 1)). An arbitrary wakeup counts against the preemption
+   * bound like a preemption; delivering a late rwsem wake_q entry (Task.strayWake) does not, since
+   * its source already bounds it.
    */
   spurious(cands: Task[], n: number): Task | null {
     const t = this.pickSpurious(cands, n);
     if (t !== null) {
       this.deviations.push(this.cp, -(t.id + 1));
-      this.preemptions++;
+      if (!t.strayWake) this.preemptions++;
     }
     this.cp++;
     return t;

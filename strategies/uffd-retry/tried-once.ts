@@ -11,7 +11,7 @@ export const triedOnce: Strategy = {
   name: 'tried-once',
   family: 'uffd-retry',
   summary: 'sleep once, return VM_FAULT_RETRY; the retry has FAULT_FLAG_TRIED and no ALLOW_RETRY (4.3)',
-  refs: ['commit 86039bd3b4e6 (userfaultfd: add fault_pending_wqh, 4.3)', 'lkml 2015-10-22 Andrea Arcangeli, Re: [PATCH 14/23] userfaultfd: wake pending userfaults'],
+  refs: ['commit 86039bd3b4e6 (userfaultfd: add new syscall to provide memory externalization, 4.3)', 'lkml 2015-10-22 Andrea Arcangeli, Re: [PATCH 14/23] userfaultfd: wake pending userfaults'],
   baseline: true,
   hooks: {},
 };

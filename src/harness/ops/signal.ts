@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DONE } from '../../core/sched/Task.js';
 import { defineOp } from './OpDef.js';
 import { name } from './common.js';
 import { findThread } from './uffdCommon.js';
@@ -15,7 +16,7 @@ export const signal = defineOp({
     const target = findThread(ex, proc, a.thread);
     if (target === null) return 'ESRCH';
     const victim = [...ex.procs.values()].find((p) => p.tasks.includes(target));
-    for (const o of victim?.tasks ?? [target]) if (o.state !== 2) ex.kill(o);
+    for (const o of victim?.tasks ?? [target]) if (o.state !== DONE) ex.kill(o);
     k.tracing && k.log(t, 'signal', `${a.sig} to ${victim?.name ?? target.name}`);
     return null;
   },

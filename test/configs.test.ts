@@ -28,7 +28,7 @@ describe('every expectation in configs/ holds', () => {
         .map((r) => `${r.strategy}: expected ${r.expected?.join(',') || 'pass'}, got ${r.verdict === 'error' ? `error ${r.error}` : r.violations.map((v) => v.invariant).join(',') || 'pass'}`);
       expect(mismatches).toEqual([]);
       for (const r of runs) expect(r.exploration.complete, `${r.strategy} exploration complete`).toBe(true);
-    });
+    }, 900_000);
   }
 });
 

@@ -24,7 +24,7 @@ export class Stats {
   spuriousWakeups = 0;
   /** Userfault messages queued (UFFD_EVENT_PAGEFAULT). */
   uffdMessages = 0;
-  /** Userfault messages a handler read for an address it had already been told about and not yet resolved. */
+  /** Userfault messages queued for a page the monitor already had an unresolved message for. */
   uffdDuplicateMsgs = 0;
 }
 

@@ -154,6 +154,9 @@ function* queue_uwq(k: Kernel, t: Task, ctx: UserfaultfdCtx, f: FaultCtx, reason
   const flags = (f.flags & FAULT_FLAG_WRITE ? UFFD_PAGEFAULT_FLAG_WRITE : 0) | (reason & VM_UFFD_WP ? UFFD_PAGEFAULT_FLAG_WP : 0) | (reason & VM_UFFD_MINOR ? UFFD_PAGEFAULT_FLAG_MINOR : 0);
   const uwq = new Uwq(k, t, { event: 'pagefault', ctx, vpn: f.vpn, flags, reason });
   yield* ctx.wqhLock.lock(t);
+  // A second message for a page the monitor already has one for (read and not yet resolved, or
+  // still queued): what a retry that blocks again costs the monitor.
+  if (ctx.outstanding.has(f.vpn) || ctx.pending.some((u) => u.msg.vpn === f.vpn)) k.stats.uffdDuplicateMsgs++;
   // After __add_wait_queue the uwq is visible to read(); set_current_state() before the unlock.
   ctx.pending.push(uwq);
   t.prepared = true;
@@ -298,7 +301,6 @@ export function* userfaultfd_read(k: Kernel, t: Task, ctxs: UserfaultfdCtx[], st
       }
       ctx.wqhLock.unlock(t);
       if (uwq === undefined) continue;
-      if (ctx.outstanding.has(uwq.msg.vpn)) k.stats.uffdDuplicateMsgs++;
       ctx.outstanding.add(uwq.msg.vpn);
       return uwq.msg;
     }

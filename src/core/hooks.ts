@@ -5,9 +5,12 @@ import type { Page } from './mm/Page.js';
 import type { Pte } from './mm/Pte.js';
 import type { Vma } from './mm/Vma.js';
 import { reuse_swap_page } from './mm/swap.js';
-import { FAULT_FLAG_WRITE } from './mm/flags.js';
+import { FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_TRIED, FAULT_FLAG_WRITE, VM_FAULT_RETRY } from './mm/flags.js';
 import type { Errno } from './mm/gup.js';
 import { align_addr_bit, user_reg_get, type BitopTarget, type EnablerSpec, type FixupFailedAction, type UserReg } from './trace/user_events.js';
+
+/** GUP callers whose entry point may pass `locked` (get_user_pages_locked/unlocked, f0818f472d8d). */
+export type GupCaller = 'odirect' | 'kvm';
 
 /** The fault being handled, as struct vm_fault carries it. */
 export interface FaultCtx {
@@ -57,6 +60,34 @@ export interface Hooks {
   /** O_DIRECT: before the buffer is GUP'd, and when the I/O completes (`t` is the submitter). */
   dioBegin(k: Kernel, t: Task, mm: MmStruct): KGen;
   dioEnd(k: Kernel, t: Task, mm: MmStruct): void;
+
+  // uffd-retry (seed 000): what handle_userfault does after schedule(), and how the fault loops retry.
+  /**
+   * handle_userfault(): after schedule() returns, sleep again until the targeted wakeup
+   * (uwq.waken, set by userfaultfd_wake_function) or a signal or release, instead of trusting that
+   * any wakeup was the userfault's (15a77c6fe494, 4.10).
+   */
+  uffdWaitForWaken(k: Kernel, f: FaultCtx): boolean;
+  /**
+   * handle_userfault(): what a userfault that slept returns, mmap_lock dropped: VM_FAULT_RETRY, or
+   * the 2015 proposal's VM_FAULT_USERFAULT that the retry loops do not count as a try.
+   */
+  uffdSleptReturn(k: Kernel, f: FaultCtx): number;
+  /**
+   * do_user_addr_fault() and __get_user_pages_locked(): the fault flags of the next attempt after
+   * one that returned `ret` (VM_FAULT_RETRY or VM_FAULT_USERFAULT, mmap_lock dropped). Without
+   * FAULT_FLAG_ALLOW_RETRY the next attempt cannot drop mmap_lock again: a userfault on it fails.
+   */
+  faultRetryFlags(k: Kernel, flags: number, ret: number): number;
+
+  // gup-unlock (seed 002): userfaults reached from GUP.
+  /**
+   * handle_userfault() on a first attempt that may not drop mmap_lock (no FAULT_FLAG_ALLOW_RETRY
+   * and not a retry: GUP without `locked`): 'hold' blocks with mmap_lock held, 'sigbus' fails it.
+   */
+  userfaultNoRetry(k: Kernel, f: FaultCtx): 'hold' | 'sigbus';
+  /** Does this GUP caller pass `locked`, letting a fault drop mmap_lock and retry? */
+  gupPassesLocked(k: Kernel, caller: GupCaller): boolean;
   /**
    * user_events (seed 004) user_reg_get(): validate a DIAG_IOCSREG and say which address and bit
    * the enabler records (the ABI: abi-size-bit, the merged one, or abi-bit31, the RFC's).
@@ -93,6 +124,13 @@ export const baselineHooks: Hooks = {
   forkEnd: () => {},
   dioBegin: nothing,
   dioEnd: () => {},
+  // uffd-retry baseline, tried-once (4.3): sleep once, return VM_FAULT_RETRY; retry without ALLOW_RETRY.
+  uffdWaitForWaken: () => false,
+  uffdSleptReturn: () => VM_FAULT_RETRY,
+  faultRetryFlags: (_k, flags) => (flags & ~FAULT_FLAG_ALLOW_RETRY) | FAULT_FLAG_TRIED,
+  // gup-unlock baseline, gup-hold: a userfault in GUP blocks with mmap_lock held.
+  userfaultNoRetry: () => 'hold',
+  gupPassesLocked: () => false,
   userEventsRegGet: user_reg_get,
   userEventsAlignAddrBit: align_addr_bit,
   userEventsSyncFault: () => false,

@@ -25,6 +25,12 @@ export class Stats {
   tracerWaitSteps = 0;
   /** user_events: fault-ins the async worker (or a synchronous fault) ran for an enable write. */
   enablerFaults = 0;
+  /** Wakeups that were not the event slept for (explored, or a late rwsem wake_q entry). */
+  spuriousWakeups = 0;
+  /** Userfault messages queued (UFFD_EVENT_PAGEFAULT). */
+  uffdMessages = 0;
+  /** Userfault messages queued for a page the monitor already had an unresolved message for. */
+  uffdDuplicateMsgs = 0;
 }
 
 export type CostName = Exclude<keyof Stats, never>;

@@ -1,4 +1,5 @@
 import type { MmStruct } from './MmStruct.js';
+import type { UserfaultfdCtx } from '../uffd/userfaultfd.js';
 
 /** struct vm_area_struct, reduced to what the modelled paths consult. Addresses are page numbers. */
 export class Vma {
@@ -9,6 +10,9 @@ export class Vma {
   mayWrite: boolean;
   /** VM_SHARED. */
   shared: boolean;
+  /** vm_userfaultfd_ctx and the VM_UFFD_MISSING / VM_UFFD_WP / VM_UFFD_MINOR bits. */
+  uffdCtx: UserfaultfdCtx | null = null;
+  uffdFlags = 0;
 
   constructor(
     readonly mm: MmStruct,

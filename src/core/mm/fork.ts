@@ -9,6 +9,12 @@ import { PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
 import { page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
 import { swap_duplicate } from './swap.js';
 import { Vma, is_cow_mapping } from './Vma.js';
+import { VM_UFFD_WP, dup_userfaultfd, dup_userfaultfd_complete, type UserfaultfdCtx } from '../uffd/userfaultfd.js';
+
+/** userfaultfd_wp(dst_vma): the child keeps a pte's uffd-wp bit only if its VMA is still wp-registered. */
+function childKeepsWp(nv: Vma): boolean {
+  return nv.uffdCtx !== null && (nv.uffdFlags & VM_UFFD_WP) !== 0;
+}
 
 export type ForkResult = { mm: MmStruct } | { err: 'ENOMEM' };
 
@@ -21,9 +27,11 @@ export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string
   const mm = k.newMm(childName);
   mm.nextVpn = oldmm.nextVpn;
   let err = false;
+  const fctxs = new Map<UserfaultfdCtx, UserfaultfdCtx>();
   for (const vma of oldmm.vmas) {
     const nv = new Vma(mm, vma.name, vma.start, vma.end, { read: vma.read, write: vma.write }, vma.shared);
     nv.mayWrite = vma.mayWrite;
+    dup_userfaultfd(k, vma, nv, mm, fctxs);
     mm.vmas.push(nv);
     if (!(yield* copy_pte_range(k, t, oldmm, mm, vma, nv))) {
       err = true;
@@ -33,6 +41,7 @@ export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string
   k.stats.tlbFlushes++; // flush_tlb_mm(oldmm): the parent's ptes were write-protected
   oldmm.mmap_lock.up_write(t);
   k.hooks.forkEnd(k, t, oldmm);
+  if (fctxs.size > 0 && !err) yield* dup_userfaultfd_complete(k, t, fctxs);
   if (err) return { err: 'ENOMEM' };
   return { mm };
 }
@@ -53,10 +62,13 @@ function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: 
     } else if (s.kind === PTE_SWAP) {
       copy_nonpresent_pte(k, s, d);
     }
+    if (d.kind !== PTE_NONE) {
+      d.uffdWp = s.uffdWp && childKeepsWp(nv);
+      if (d.uffdWp) d.write = false;
+    }
   }
   src.ptl.unlock(t);
   dst.ptl.unlock(t);
-  void nv;
   return ok;
 }
 

@@ -23,8 +23,12 @@ import {
   VM_FAULT_ERROR,
   VM_FAULT_OOM,
   VM_FAULT_RETRY,
+  VM_FAULT_USERFAULT,
+  FAULT_FLAG_TRIED2,
+  faultFlagNames,
   follFlagNames,
 } from './flags.js';
+import type { GupCaller } from '../hooks.js';
 import { handle_mm_fault } from './memory.js';
 import type { MmStruct } from './MmStruct.js';
 import { GUP_PIN_COUNTING_BIAS, type Page } from './Page.js';
@@ -38,9 +42,15 @@ export interface GupResult {
   err: Errno | null;
 }
 
-/** `locked` as get_user_pages_locked() passes it: cleared when the fault path dropped mmap_lock. */
+/**
+ * `locked` as get_user_pages_locked() passes it: cleared when the fault path dropped mmap_lock;
+ * `ret` is what that fault returned (VM_FAULT_RETRY or VM_FAULT_USERFAULT), and `flags` the fault
+ * flags of the attempt, which the retry protocol (the faultRetryFlags hook) turns into the next.
+ */
 export interface Locked {
   locked: boolean;
+  ret: number;
+  flags: number;
 }
 
 const NEED_FAULT = 1;
@@ -89,10 +99,11 @@ function* follow_page_pte(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlag
 }
 
 /**
- * faultin_page(): returns 0 to retry follow_page, 'EBUSY' when the fault path dropped mmap_lock
- * (VM_FAULT_RETRY), or an errno.
+ * faultin_page(): returns 0 to look at the pte again, 'EBUSY' on VM_FAULT_RETRY (with `locked`,
+ * mmap_lock has been dropped and locked.locked is false; with FOLL_NOWAIT it is still held), or an
+ * errno. `tried` carries FAULT_FLAG_TRIED/TRIED2 of a retry (FOLL_TRIED).
  */
-function* faultin_page(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlags: number, unshare: boolean, locked: Locked | null): KGen<0 | Errno> {
+function* faultin_page(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlags: number, unshare: boolean, locked: Locked | null, tried: number): KGen<0 | Errno> {
   const vma = mm.find_vma(vpn);
   if (vma === null) return 'EFAULT';
   let flags = 0;
@@ -101,19 +112,23 @@ function* faultin_page(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlags: 
   if (gupFlags & FOLL_REMOTE) flags |= FAULT_FLAG_REMOTE;
   if (locked !== null) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
   if (gupFlags & FOLL_NOWAIT) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT;
-  if (gupFlags & FOLL_TRIED) flags |= FAULT_FLAG_TRIED;
+  if (gupFlags & FOLL_TRIED) flags |= tried;
   const ret = yield* handle_mm_fault(k, t, vma, vpn, flags);
   if (ret & VM_FAULT_ERROR) return ret & VM_FAULT_OOM ? 'ENOMEM' : 'EFAULT';
-  if (ret & VM_FAULT_RETRY) {
-    if (!(flags & FAULT_FLAG_RETRY_NOWAIT) && locked !== null) locked.locked = false;
+  if (ret & (VM_FAULT_RETRY | VM_FAULT_USERFAULT)) {
+    if (!(flags & FAULT_FLAG_RETRY_NOWAIT) && locked !== null) {
+      locked.locked = false;
+      locked.ret = ret;
+      locked.flags = flags;
+    }
     return 'EBUSY';
   }
   return 0;
 }
 
 /**
- * __get_user_pages(): called with mmap_lock held for read. Returns how many pages it got; on
- * 'EBUSY' mmap_lock has been dropped (locked.locked is false).
+ * __get_user_pages(): called with mmap_lock held for read. Pushes the pages it got to `out`; on
+ * 'EBUSY' a fault returned VM_FAULT_RETRY (with `locked`: mmap_lock has been dropped).
  */
 export function* __get_user_pages(
   k: Kernel,
@@ -124,6 +139,7 @@ export function* __get_user_pages(
   gupFlags: number,
   out: Page[],
   locked: Locked | null,
+  tried = 0,
 ): KGen<Errno | null> {
   if (gupFlags & FOLL_PIN) mm.hasPinned = true;
   for (let i = 0; i < nr; i++) {
@@ -143,7 +159,7 @@ export function* __get_user_pages(
       // FOLL_NOFAULT (2b78b58c2fa7, 5.16): the caller cannot take a fault here (it holds locks a
       // fault may need, or must not sleep); it gets -EFAULT and faults in by other means.
       if (foll & FOLL_NOFAULT) return 'EFAULT';
-      const e = yield* faultin_page(k, t, mm, vpn, foll, r === NEED_UNSHARE, locked);
+      const e = yield* faultin_page(k, t, mm, vpn, foll, r === NEED_UNSHARE, locked, tried);
       if (e !== 0) return e;
     }
   }
@@ -151,29 +167,53 @@ export function* __get_user_pages(
 }
 
 /**
- * get_user_pages_locked()/pin_user_pages(): the slow path under mmap_lock, retrying a page whose
- * fault dropped the lock (VM_FAULT_RETRY) with FOLL_TRIED, as __get_user_pages_locked() does.
+ * __get_user_pages_locked(): entered with mmap_lock held and locked.locked set. When a fault drops
+ * mmap_lock, retake it and retry that page with FOLL_TRIED and the fault flags the retry protocol
+ * gives (faultRetryFlags): with ALLOW_RETRY the retry passes `locked` again and may drop it again
+ * (4426e945df58, 5.7: "continue to retry until we succeeded"); without it, `locked` is NULL (4.3).
+ * A fatal signal ends the loop. Returns with mmap_lock held iff locked.locked.
+ */
+export function* __get_user_pages_locked(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number, out: Page[], locked: Locked): KGen<Errno | null> {
+  const base = out.length;
+  let err = yield* __get_user_pages(k, t, mm, start, nr, gupFlags, out, locked);
+  while (err === 'EBUSY' && !locked.locked) {
+    // VM_FAULT_RETRY dropped mmap_lock: seek to the faulting page and repeat it.
+    k.stats.faultRetries++;
+    if (t.fatal) return 'EINTR';
+    const next = k.hooks.faultRetryFlags(k, locked.flags, locked.ret);
+    if (!(yield* mm.mmap_lock.down_read(t, true))) return 'EINTR';
+    locked.locked = true;
+    const vpn = start + (out.length - base);
+    const tried = next & (FAULT_FLAG_TRIED | FAULT_FLAG_TRIED2);
+    k.tracing && k.log(t, '__get_user_pages_locked', `retry page ${vpn} ${next & FAULT_FLAG_ALLOW_RETRY ? 'with' : 'without'} locked (${faultFlagNames(next)})`);
+    const r = next & FAULT_FLAG_ALLOW_RETRY ? locked : null;
+    err = yield* __get_user_pages(k, t, mm, vpn, 1, gupFlags | FOLL_TRIED, out, r, tried);
+    if (err === 'EBUSY' && r !== null && !locked.locked) continue;
+    if (err !== null) return err === 'EBUSY' ? 'EFAULT' : err;
+    const done = out.length - base;
+    if (done >= nr) return null;
+    err = yield* __get_user_pages(k, t, mm, start + done, nr - done, gupFlags, out, locked);
+  }
+  return err;
+}
+
+/**
+ * get_user_pages() / get_user_pages_locked() / get_user_pages_unlocked() / pin_user_pages(): the
+ * slow path under mmap_lock. With `useLocked` a fault may drop mmap_lock and retry
+ * (__get_user_pages_locked); without it (ptrace, access_remote_vm, pre-4.0 callers) it may not.
  */
 export function* gup_slow(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number, out: Page[], useLocked: boolean): KGen<Errno | null> {
   k.stats.gupCalls++;
-  yield* mm.mmap_lock.down_read(t);
-  const locked: Locked | null = useLocked ? { locked: true } : null;
-  let done = out.length;
-  let flags = gupFlags;
-  for (;;) {
-    const err = yield* __get_user_pages(k, t, mm, start + (out.length - done), nr - (out.length - done), flags, out, locked);
-    if (err !== 'EBUSY' || locked === null || locked.locked) {
-      if (locked === null || locked.locked) mm.mmap_lock.up_read(t);
-      return err === 'EBUSY' ? 'EFAULT' : err;
-    }
-    // The fault dropped mmap_lock: retake it and retry the page once with FOLL_TRIED.
-    k.stats.faultRetries++;
-    if (t.fatal) return 'EINTR';
-    yield* mm.mmap_lock.down_read(t);
-    locked.locked = true;
-    flags = gupFlags | FOLL_TRIED;
-    void done;
+  if (!(yield* mm.mmap_lock.down_read(t, true))) return 'EINTR';
+  if (!useLocked) {
+    const err = yield* __get_user_pages(k, t, mm, start, nr, gupFlags, out, null);
+    mm.mmap_lock.up_read(t);
+    return err === 'EBUSY' && !(gupFlags & FOLL_NOWAIT) ? 'EFAULT' : err;
   }
+  const locked: Locked = { locked: true, ret: 0, flags: 0 };
+  const err = yield* __get_user_pages_locked(k, t, mm, start, nr, gupFlags, out, locked);
+  if (locked.locked) mm.mmap_lock.up_read(t);
+  return err === 'EBUSY' && !(gupFlags & FOLL_NOWAIT) ? 'EFAULT' : err;
 }
 
 /**
@@ -209,15 +249,18 @@ export function* gup_fast(k: Kernel, t: Task, mm: MmStruct, start: number, nr: n
   }
 }
 
-/** get_user_pages_fast() / pin_user_pages_fast(): gup_fast, then the slow path for the rest. */
-export function* get_user_pages_fast(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number): KGen<GupResult> {
+/**
+ * get_user_pages_fast() / pin_user_pages_fast(): gup_fast, then the slow path for the rest, which
+ * passes `locked` (get_user_pages_unlocked, a7b780750e61 in 4.0) if the gupPassesLocked hook says so.
+ */
+export function* get_user_pages_fast(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number, caller: GupCaller = 'odirect'): KGen<GupResult> {
   const pages: Page[] = [];
   yield* gup_fast(k, t, mm, start, nr, gupFlags, pages);
   if (pages.length === nr) {
     k.stats.gupCalls++;
     return { pages, err: null };
   }
-  const err = yield* gup_slow(k, t, mm, start + pages.length, nr - pages.length, gupFlags, pages, true);
+  const err = yield* gup_slow(k, t, mm, start + pages.length, nr - pages.length, gupFlags, pages, k.hooks.gupPassesLocked(k, caller));
   return { pages, err };
 }
 

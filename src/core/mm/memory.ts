@@ -10,8 +10,11 @@ import type { Kernel } from '../Kernel.js';
 import { READ, WRITE } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import {
+  FAULT_FLAG_ALLOW_RETRY,
+  FAULT_FLAG_RETRY_NOWAIT,
   FAULT_FLAG_UNSHARE,
   FAULT_FLAG_WRITE,
+  VM_FAULT_RETRY,
   VM_FAULT_OOM,
   VM_FAULT_SIGBUS,
   VM_FAULT_WRITE,
@@ -23,6 +26,19 @@ import { PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
 import { page_add_anon_rmap, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { add_to_swap_cache_fresh, free_swap_and_cache, lookup_swap_cache, swap_free, try_to_free_swap } from './swap.js';
 import type { Vma } from './Vma.js';
+import { FOLL_FORCE, FOLL_GET, FOLL_REMOTE } from './flags.js';
+import { __get_user_pages, gup_put_page } from './gup.js';
+import { VM_UFFD_MISSING, VM_UFFD_WP, handle_userfault } from '../uffd/userfaultfd.js';
+
+/** userfaultfd_missing(): a fault on a none pte goes to userspace. */
+function userfaultfd_missing(vma: Vma): boolean {
+  return vma.uffdCtx !== null && (vma.uffdFlags & VM_UFFD_MISSING) !== 0;
+}
+
+/** userfaultfd_pte_wp(): a write to this pte goes to userspace first. */
+function userfaultfd_pte_wp(vma: Vma, pte: Pte): boolean {
+  return vma.uffdCtx !== null && (vma.uffdFlags & VM_UFFD_WP) !== 0 && pte.uffdWp;
+}
 
 /** handle_mm_fault(): called with mmap_lock held for read; returns VM_FAULT_* bits. */
 export function* handle_mm_fault(k: Kernel, t: Task, vma: Vma, vpn: number, flags: number): KGen<number> {
@@ -68,6 +84,11 @@ function* do_anonymous_page(k: Kernel, f: FaultCtx): KGen<number> {
   const pte = f.pte;
   if (!(f.flags & FAULT_FLAG_WRITE)) {
     yield* mm.ptl.lock(f.t);
+    if (pte.kind === PTE_NONE && userfaultfd_missing(f.vma)) {
+      // Deliver the page fault to userland; checked inside the PTL.
+      mm.ptl.unlock(f.t);
+      return yield* handle_userfault(k, f, VM_UFFD_MISSING);
+    }
     if (pte.kind === PTE_NONE) {
       pte.setPresent(k.zeroPage, false, false);
       k.tracing && k.log(f.t, 'do_anonymous_page', `map the zero page R/O`);
@@ -82,6 +103,11 @@ function* do_anonymous_page(k: Kernel, f: FaultCtx): KGen<number> {
     mm.ptl.unlock(f.t);
     k.put_page(page);
     return 0;
+  }
+  if (userfaultfd_missing(f.vma)) {
+    mm.ptl.unlock(f.t);
+    k.put_page(page);
+    return yield* handle_userfault(k, f, VM_UFFD_MISSING);
   }
   page_add_new_anon_rmap(page, mm, f.vpn);
   pte.setPresent(page, f.vma.write, true);
@@ -100,6 +126,10 @@ export function* do_wp_page(k: Kernel, f: FaultCtx): KGen<number> {
   const pte = f.pte;
   const page = pte.page!;
   const unshare = (f.flags & FAULT_FLAG_UNSHARE) !== 0 && (f.flags & FAULT_FLAG_WRITE) === 0;
+  if (!unshare && userfaultfd_pte_wp(f.vma, pte)) {
+    mm.ptl.unlock(f.t);
+    return yield* handle_userfault(k, f, VM_UFFD_WP);
+  }
   if (!page.zero && page.anon) {
     if (!page.lock.trylock(f.t)) {
       // The kernel pins the page, drops the PTL and sleeps on the page lock, then rechecks the pte.
@@ -195,25 +225,27 @@ function* do_swap_page(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
   const pte = f.pte;
   const entry = pte.swp;
   const swpExclusive = pte.swpExclusive;
+  const swpUffdWp = pte.uffdWp;
   let page = lookup_swap_cache(k, entry);
   if (page === null) {
     const fresh = k.alloc_page();
     if (fresh === null) return VM_FAULT_OOM;
-    yield fresh.obj * 4 + WRITE; // swap_readpage()
-    // Someone else may have read it in meanwhile (or the pte changed and the slot went away).
-    if (pte.seq !== orig) {
-      k.put_page(fresh);
-      return 0;
-    }
+    // __read_swap_cache_async(): the new page joins the swap cache locked; the read unlocks it.
     page = lookup_swap_cache(k, entry);
     if (page === null) {
+      fresh.lock.trylock(f.t);
       add_to_swap_cache_fresh(k, fresh, entry);
       k.stats.swapIns++;
       page = fresh;
       k.tracing && k.log(f.t, 'do_swap_page', `read swap ${entry} into ${page}`);
+      yield fresh.obj * 4 + WRITE; // swap_readpage()
+      fresh.lock.unlock(f.t);
     } else k.put_page(fresh);
   }
-  yield* page.lock.lock(f.t);
+  if (!(yield* lock_page_or_retry(k, f, page))) {
+    k.put_page(page);
+    return VM_FAULT_RETRY;
+  }
   yield* mm.ptl.lock(f.t);
   if (pte.seq !== orig) {
     mm.ptl.unlock(f.t);
@@ -230,9 +262,12 @@ function* do_swap_page(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
     flags &= ~FAULT_FLAG_WRITE;
     ret |= VM_FAULT_WRITE;
   }
+  // pte_swp_uffd_wp(): the write-protect bit survives swap; the page comes back write-protected.
+  const uffdWp = swpUffdWp && (f.vma.uffdFlags & VM_UFFD_WP) !== 0;
   // The lookup's reference becomes the pte's.
   page_add_anon_rmap(page, mm, f.vpn, reuse);
-  pte.setPresent(page, write, write);
+  pte.setPresent(page, write && !uffdWp, write);
+  pte.uffdWp = uffdWp;
   swap_free(k, entry);
   page.lock.unlock(f.t);
   k.tracing && k.log(f.t, 'do_swap_page', `map ${page} ${write ? 'rw (reuse)' : 'ro'} (refcount ${page.refcount}, mapcount ${page.mapcount}${page.swapcache ? ', swapcache' : ''})`);
@@ -241,6 +276,25 @@ function* do_swap_page(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
   }
   mm.ptl.unlock(f.t);
   return ret;
+}
+
+/**
+ * lock_page_or_retry(): take the page lock, or, if it is held (the page is under I/O) and the
+ * fault may retry, drop mmap_lock, wait for the page and return false: VM_FAULT_RETRY. With
+ * RETRY_NOWAIT, return false keeping mmap_lock. Without ALLOW_RETRY, sleep on the lock.
+ */
+function* lock_page_or_retry(k: Kernel, f: FaultCtx, page: Page): KGen<boolean> {
+  if (page.lock.trylock(f.t)) return true;
+  if (f.flags & FAULT_FLAG_ALLOW_RETRY) {
+    if (f.flags & FAULT_FLAG_RETRY_NOWAIT) return false;
+    f.vma.mm.mmap_lock.up_read(f.t);
+    k.tracing && k.log(f.t, 'lock_page_or_retry', `${page} locked: drop mmap_lock, wait, VM_FAULT_RETRY`);
+    yield* page.lock.lock(f.t); // wait_on_page_locked()
+    page.lock.unlock(f.t);
+    return false;
+  }
+  yield* page.lock.lock(f.t);
+  return true;
 }
 
 /**
@@ -280,4 +334,36 @@ export function zap_one(k: Kernel, mm: MmStruct, pte: Pte): void {
 
 export function assertPteSane(pte: Pte): void {
   if (pte.kind === PTE_PRESENT && (pte.page === null || pte.page.freed)) throw new KernelBug(`pte maps freed page`);
+}
+
+/**
+ * access_remote_vm() (ptrace PEEKDATA, /proc/pid/mem): get_user_pages_remote() with no `locked`,
+ * one page at a time under the target's mmap_lock, so a userfault cannot drop it. Returns the bytes
+ * read, which stop at the first page GUP could not get.
+ */
+export function* access_remote_vm(k: Kernel, t: Task, mm: MmStruct, addr: number, len: number, out: import('./PageData.js').Runs): KGen<number> {
+  const ps = k.pageSize;
+  if (!(yield* mm.mmap_lock.down_read(t, true))) return 0;
+  let done = 0;
+  while (done < len) {
+    const a = addr + done;
+    const vpn = Math.floor(a / ps);
+    const off = a - vpn * ps;
+    const n = Math.min(len - done, ps - off);
+    const pages: Page[] = [];
+    k.stats.gupCalls++;
+    const err = yield* __get_user_pages(k, t, mm, vpn, 1, FOLL_GET | FOLL_FORCE | FOLL_REMOTE, pages, null);
+    if (err !== null || pages.length !== 1) {
+      for (const p of pages) gup_put_page(k, p, FOLL_GET);
+      k.tracing && k.log(t, 'access_remote_vm', `page ${vpn}: ${err ?? 'no page'}`);
+      break;
+    }
+    const page = pages[0]!;
+    yield page.obj * 4 + READ;
+    page.data.read(off, off + n, out, done);
+    gup_put_page(k, page, FOLL_GET);
+    done += n;
+  }
+  mm.mmap_lock.up_read(t);
+  return done;
 }

@@ -1,6 +1,7 @@
 /** mm/mmap.c: mmap, munmap and exit_mmap for the modelled mappings. */
 import type { Kernel } from '../Kernel.js';
 import type { KGen, Task } from '../sched/Task.js';
+import { WRITE } from '../sched/Access.js';
 import { zap_pte_range } from './memory.js';
 import type { MmStruct } from './MmStruct.js';
 import { Vma } from './Vma.js';
@@ -25,6 +26,8 @@ export function insert_vma(mm: MmStruct, a: MmapArgs): Vma {
 /** do_mmap(): a new VMA, under mmap_lock held for write. */
 export function* do_mmap(k: Kernel, t: Task, mm: MmStruct, a: MmapArgs): KGen<Vma> {
   yield* mm.mmap_lock.down_write(t);
+  // get_unmapped_area() and the VMA tree update take time under the lock: others can queue.
+  yield mm.mmap_lock.id * 4 + WRITE;
   const v = insert_vma(mm, a);
   mm.mmap_lock.up_write(t);
   void k;
@@ -46,11 +49,15 @@ export function* do_munmap(k: Kernel, t: Task, mm: MmStruct, start: number, end:
     if (v.start < start) {
       const left = new Vma(mm, v.name, v.start, start, v, v.shared);
       left.mayWrite = v.mayWrite;
+      left.uffdCtx = v.uffdCtx;
+      left.uffdFlags = v.uffdFlags;
       keep.push(left);
     }
     if (v.end > end) {
       const right = new Vma(mm, v.name, end, v.end, v, v.shared);
       right.mayWrite = v.mayWrite;
+      right.uffdCtx = v.uffdCtx;
+      right.uffdFlags = v.uffdFlags;
       keep.push(right);
     }
   }

@@ -20,6 +20,8 @@ export function* mprotect_fixup(k: Kernel, t: Task, mm: MmStruct, start: number,
     for (const [s, e, changed] of pieces) {
       const nv = new Vma(mm, v.name, s, e, changed ? prot : v, v.shared);
       nv.mayWrite = v.mayWrite;
+      nv.uffdCtx = v.uffdCtx;
+      nv.uffdFlags = v.uffdFlags;
       out.push(nv);
     }
   }

@@ -7,6 +7,11 @@ import type { Task } from './Task.js';
 export interface Chooser {
   /** `runnable` holds `n` tasks ordered by id; `cur` is the task that ran last (may be blocked or done). */
   choose(runnable: Task[], n: number, cur: Task | null): Task;
+  /**
+   * A spurious-wakeup point: `cands` holds `n` sleeping tasks that may be woken spuriously now;
+   * return the one to wake, or null (the default: nobody). Choosers without it never wake anyone.
+   */
+  spurious?(cands: Task[], n: number): Task | null;
 }
 
 /** The schedule with no preemptions: keep running the current task, else the lowest-numbered one. */

@@ -68,21 +68,26 @@ export class RwSem {
   up_write(t: Task): void {
     if (this.writer !== t) throw new KernelBug(`${t.name}: up_write(${this.label}) without holding it`);
     this.writer = null;
-    this.released(t);
+    this.released(t, true);
   }
 
   heldBy(t: Task): boolean {
     return this.writer === t || this.readers.includes(t);
   }
 
-  private released(t: Task): void {
+  private released(t: Task, writer = false): void {
     const held = this.sched.steps - (this.since.get(t) ?? this.sched.steps);
     this.since.delete(t);
     if (held > this.maxHold) this.maxHold = held;
     const ws = this.waiters;
     if (ws.length) {
       this.waiters = [];
-      for (const w of ws) w.wake();
+      for (const w of ws) {
+        w.wake();
+        // rwsem_mark_wake() grants the lock and queues wake_up_process() on a wake_q that runs
+        // later; a waiter that saw the grant first may be asleep elsewhere by then.
+        if (writer) w.strayWake = true;
+      }
     }
   }
 }

@@ -23,6 +23,23 @@ export class Task {
   fatal = false;
   /** Set when a sleep was ended by something other than the event slept for. */
   wokenSpuriously = false;
+  /**
+   * set_current_state(TASK_KILLABLE) done, schedule() not called yet: a wakeup in between makes the
+   * coming schedule() return at once (the lost-wakeup protection handle_userfault relies on).
+   */
+  prepared = false;
+  /**
+   * Asleep where the code does not recheck what it waits for when it wakes up (handle_userfault's
+   * single schedule()). Only such sleeps can tell a spurious wakeup from a real one, so only they
+   * are offered spurious wakeups by the explorer: waking a sleeper that loops is a stutter.
+   */
+  noRecheck = false;
+  /**
+   * A wake_q entry queued for this task (rwsem up_write granting it the lock) whose
+   * wake_up_process() may land late, when the task already sleeps somewhere else (the 2017 report
+   * behind 15a77c6fe494).
+   */
+  strayWake = false;
   gen!: KGen;
 
   constructor(
@@ -44,10 +61,23 @@ export class Task {
   }
 
   wake(): void {
+    this.prepared = false;
     if (this.state === BLOCKED) {
       this.state = RUNNABLE;
       this.blockedOn = null;
       this.killable = false;
+      this.noRecheck = false;
     }
+  }
+
+  /** wake_up_process() from someone who is not the event slept for. */
+  wakeSpuriously(): boolean {
+    if (this.state !== BLOCKED) {
+      this.prepared = false;
+      return false;
+    }
+    this.wake();
+    this.wokenSpuriously = true;
+    return true;
   }
 }

@@ -12,4 +12,8 @@ export class RandomWalk extends Recorder {
   protected pick(runnable: Task[], n: number): Task {
     return runnable[this.rng.below(n)]!;
   }
+  /** A spurious wakeup at one point in eight where one is possible. */
+  protected override pickSpurious(cands: Task[], n: number): Task | null {
+    return this.rng.below(8) === 0 ? cands[this.rng.below(n)]! : null;
+  }
 }

@@ -37,6 +37,23 @@ export abstract class Recorder implements Chooser {
     return t;
   }
 
+  /**
+   * A spurious-wakeup point (see SpuriousWakeups): the default is to wake nobody; waking someone is
+   * a departure, recorded as (cp, -(id + 1)). An arbitrary wakeup counts against the preemption
+   * bound like a preemption; delivering a late rwsem wake_q entry (Task.strayWake) does not, since
+   * its source already bounds it.
+   */
+  spurious(cands: Task[], n: number): Task | null {
+    const t = this.pickSpurious(cands, n);
+    if (t !== null) {
+      this.deviations.push(this.cp, -(t.id + 1));
+      if (this.progress !== null) this.mirror(this.progress);
+      if (!t.strayWake) this.preemptions++;
+    }
+    this.cp++;
+    return t;
+  }
+
   private mirror(p: Int32Array): void {
     const n = this.deviations.length;
     if (p[PROGRESS_LENGTH]! < 0) return;
@@ -50,6 +67,10 @@ export abstract class Recorder implements Chooser {
   }
 
   protected abstract pick(runnable: Task[], n: number, cur: Task | null): Task;
+
+  protected pickSpurious(_cands: Task[], _n: number): Task | null {
+    return null;
+  }
 }
 
 export function findTask(runnable: Task[], n: number, id: number): Task | undefined {

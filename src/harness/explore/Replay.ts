@@ -19,4 +19,12 @@ export class Replay extends Recorder {
     }
     return cur !== null && cur.state === RUNNABLE ? cur : runnable[0]!;
   }
+  protected override pickSpurious(cands: Task[], n: number): Task | null {
+    if (this.next < this.plan.length && this.plan[this.next] === this.cp && this.plan[this.next + 1]! < 0) {
+      const t = findTask(cands, n, -this.plan[this.next + 1]! - 1);
+      this.next += 2;
+      return t ?? null;
+    }
+    return null;
+  }
 }

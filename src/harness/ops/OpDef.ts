@@ -20,7 +20,7 @@ export interface OpRefs {
   maps?: { name: string; pages: number };
 }
 
-export type HandleKind = 'dio' | 'pipe' | 'pin' | 'user_event';
+export type HandleKind = 'dio' | 'pipe' | 'pin' | 'uffd' | 'user_event';
 
 /** The context an op runs in: the machine, its thread and process, and the execution (oracle, events). */
 export interface OpCtx {

@@ -8,7 +8,8 @@ export const awaitOp = defineOp({
   refs: (e) => ({ awaits: e }),
   *run({ t, ex }, e) {
     const ev = ex.event(e);
-    while (!ev.posted) yield* ev.wq.wait(t);
+    // A futex wait: a fatal signal (the process dying of SIGBUS or SIGKILL) ends it.
+    while (!ev.posted && !t.fatal) yield* ev.wq.wait(t, true);
     return null;
   },
 });

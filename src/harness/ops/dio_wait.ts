@@ -8,7 +8,9 @@ export const dio_wait = defineOp({
   refs: (id) => ({ uses: [{ handle: id, kind: 'dio' }] }),
   *run({ t, proc }, id) {
     const h = proc.handles.get(id);
-    if (h?.kind !== 'dio') return 'EINVAL';
+    // The submission failed (and was judged there): there is nothing to wait for.
+    if (h === undefined) return null;
+    if (h.kind !== 'dio') return 'EINVAL';
     yield* h.req.done.wait(t);
     return null;
   },

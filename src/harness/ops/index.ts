@@ -23,10 +23,21 @@ import { user_events_unregister } from './user_events_unregister.js';
 import { vmsplice } from './vmsplice.js';
 import { waitpid } from './waitpid.js';
 import { write } from './write.js';
+import { kvm_fault } from './kvm_fault.js';
+import { ptrace_peek } from './ptrace_peek.js';
+import { signal } from './signal.js';
+import { spurious_wakeup } from './spurious_wakeup.js';
+import { uffd_copy } from './uffd_copy.js';
+import { uffd_handle } from './uffd_handle.js';
+import { uffd_register } from './uffd_register.js';
+import { uffd_unregister } from './uffd_unregister.js';
+import { uffd_wake } from './uffd_wake.js';
+import { uffd_writeprotect } from './uffd_writeprotect.js';
 
 const all: OpDef<any>[] = [
   read, write, fork, exit, waitpid, post, awaitOp, mmap, munmap, mprotect, madvise, swapout,
   dio_read, dio_write, dio_wait, vmsplice, pipe_read, pin, pin_read, pin_write, unpin,
+  uffd_register, uffd_unregister, uffd_handle, uffd_copy, uffd_wake, uffd_writeprotect, spurious_wakeup, signal, ptrace_peek, kvm_fault,
   user_events_register, user_events_unregister, user_events_set,
 ];
 

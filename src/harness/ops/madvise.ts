@@ -20,6 +20,7 @@ export const madvise = defineOp({
     }
     const t0 = ex.oracle.now();
     yield* madvise_dontneed(k, t, proc.mm, s.start, s.end);
+    ex.uffd.zap(proc.mm, s.start, s.end);
     const base = w.addr - w.off;
     ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - base, (s.end - s.start) * k.pageSize, 0, t0, ex.oracle.now(), 'zap');
     return null;

@@ -17,6 +17,7 @@ export const read = defineOp({
     const err = yield* user_access(k, t, proc.mm, w.addr, w.len, null, data);
     if (err !== null) return err;
     ex.observe(proc, w, data, t0, ex.oracle.now(), 'cpu', `${t.name} read`);
+    ex.uffd.accessed(proc, `${t.name} read`, Math.floor(w.addr / k.pageSize), Math.ceil((w.addr + w.len) / k.pageSize), t0);
     return null;
   },
 });

@@ -65,8 +65,9 @@ export class Oracle {
     this.write(proc, vma, 0, size, 0, -1, -1, 'init');
   }
 
-  write(proc: string, vma: string, off: number, len: number, value: number, start: number, end: number, kind: WriteKind): void {
-    const r: WriteRec = { id: this.nextId++, lo: off, hi: off + len, value, start, end, origin: proc, kind, definite: true };
+  /** `definite: false`: the write may not have happened (it faulted part way), so it hides nothing. */
+  write(proc: string, vma: string, off: number, len: number, value: number, start: number, end: number, kind: WriteKind, definite = true): void {
+    const r: WriteRec = { id: this.nextId++, lo: off, hi: off + len, value, start, end, origin: proc, kind, definite };
     this.mapping(proc, vma).add(r);
   }
 

@@ -202,12 +202,61 @@ function costSection(runs: readonly RunResult[], strategies: readonly string[]):
   return out.join('\n\n');
 }
 
+/** Kernel timelines are compositions of the strategies; pairs are compared among the strategies. */
+const KERNEL_NAME = /^v\d/;
+
+/** Metrics compared when two strategies reach the same verdict on a workload. */
+const SEPARATING_COSTS = ['faultRetries', 'uffdDuplicateMsgs', 'mmapLockMaxHoldSteps', 'mmapWriterWaitSteps', 'pageCopies', 'forkCopies'];
+
+/**
+ * For each pair of the family's strategies, the first workload that tells them apart: by verdict,
+ * else by the median of a cost metric. A pair no workload separates is listed as such.
+ */
+export function separationSection(runs: readonly RunResult[], strategies: readonly string[]): string | null {
+  const ss = strategies.filter((s) => !KERNEL_NAME.test(s));
+  if (ss.length < 2) return null;
+  const index = runIndex(runs);
+  const ws = workloadsOf(runs);
+  const lines: string[] = [];
+  for (let i = 0; i < ss.length; i++) {
+    for (let j = i + 1; j < ss.length; j++) {
+      const a = ss[i]!;
+      const b = ss[j]!;
+      let found: string | null = null;
+      for (const w of ws) {
+        const ra = index.get(cellKey(w, a));
+        const rb = index.get(cellKey(w, b));
+        if (ra === undefined || rb === undefined) continue;
+        const va = describeOutcome(ra);
+        const vb = describeOutcome(rb);
+        if (va !== vb) {
+          found = `${code(w)}: ${escapeInline(va)} vs ${escapeInline(vb)}`;
+          break;
+        }
+        for (const m of SEPARATING_COSTS) {
+          const ca = ra.cost[m]?.median;
+          const cb = rb.cost[m]?.median;
+          if (ca !== undefined && cb !== undefined && ca !== cb) {
+            found = `${code(w)}: ${m} ${formatCompact(ca)} vs ${formatCompact(cb)} (median)`;
+            break;
+          }
+        }
+        if (found !== null) break;
+      }
+      lines.push(`- ${code(a)} / ${code(b)}: ${found ?? 'no workload separates them'}`);
+    }
+  }
+  return lines.join('\n');
+}
+
 function familySection(family: string, runs: readonly RunResult[], allStrategies: readonly string[], notes: Footnotes): string {
   const present = new Set(strategiesOf(runs));
   const strategies = allStrategies.filter((s) => present.has(s));
+  const sep = separationSection(runs, strategies);
   return [
     `## ${escapeInline(family)}`,
     matrixSection(runs, strategies, notes),
+    ...(sep !== null ? ['### Where the strategies part', sep] : []),
     '### Cost',
     costSection(runs, strategies),
   ].join('\n\n');

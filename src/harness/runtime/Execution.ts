@@ -20,6 +20,9 @@ import { Proc } from './Proc.js';
 import { guardedHooks } from './guardHooks.js';
 import { check_model } from '../../core/mm/debug_vm.js';
 import { KernelBug } from '../../core/bug.js';
+import { UffdState } from './UffdState.js';
+import { SpuriousWakeups } from '../../core/sched/spurious.js';
+import { userfaultfd_release } from '../../core/uffd/userfaultfd.js';
 
 export interface ExecutionOptions {
   trace: boolean;
@@ -57,6 +60,7 @@ export class Execution {
   readonly procs = new Map<string, Proc>();
   readonly events = new Map<string, { posted: boolean; wq: WaitQueue }>();
   readonly violations: Violation[] = [];
+  readonly uffd: UffdState = new UffdState(this);
   private readonly decls = new Map<string, ProcessDecl>();
 
   constructor(
@@ -74,6 +78,11 @@ export class Execution {
         const bad = check_model(k);
         if (bad !== null) throw new KernelBug(`CONFIG_DEBUG_VM: ${bad}`);
       };
+    }
+    // Spurious wakeups only matter to sleeps that do not recheck (handle_userfault): explored when
+    // the workload asks for them, or when userfaultfd is in play (late rwsem wake_q wakeups).
+    if (w.explore.spurious_wakeups > 0 || w.processes.some((p) => p.threads.some((th) => th.ops.some((o) => o.op.startsWith('uffd_'))))) {
+      new SpuriousWakeups(this.k.sched, w.explore.spurious_wakeups).install();
     }
     for (const p of w.processes) this.decls.set(p.name, p);
     for (const p of w.processes) {
@@ -160,6 +169,7 @@ export class Execution {
     for (const [n, pl] of parent.layout) proc.layout.set(n, { ...pl });
     this.procs.set(child, proc);
     this.oracle.fork(parent.name, child, t0, this.oracle.now());
+    this.uffd.fork(parent.mm, r.mm, r.mm.vmas.some((v) => v.uffdCtx !== null));
     this.k.tracing && this.k.log(t, 'fork', `${parent.name} -> ${child}`);
     const decl = this.decls.get(child);
     if (decl) this.startThreads(proc, decl);
@@ -207,6 +217,8 @@ export class Execution {
   private *threadExit(proc: Proc, t: Task): KGen {
     if (--proc.live > 0) return;
     for (const h of proc.handles.values()) if (h.kind === 'dio') yield* h.req.done.wait(t);
+    // Closing a userfaultfd releases it: blocked userfaults wake and retry without it.
+    for (const h of proc.handles.values()) if (h.kind === 'uffd') for (const c of [h.ctx, ...h.children]) yield* userfaultfd_release(this.k, t, c);
     this.checkFinalMemory(proc);
     this.checkEnableBits(proc);
     // do_exit(): user_events_exit() before exit_mm(), waiting out in-flight enable writes.

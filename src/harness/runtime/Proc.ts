@@ -3,6 +3,7 @@ import type { PipeBuffer } from '../../core/io/pipe.js';
 import type { PinHandle } from '../../core/io/pin.js';
 import type { MmStruct } from '../../core/mm/MmStruct.js';
 import type { Task } from '../../core/sched/Task.js';
+import type { UserfaultfdCtx } from '../../core/uffd/userfaultfd.js';
 import { WaitQueue } from '../../core/sched/WaitQueue.js';
 import type { Scheduler } from '../../core/sched/Scheduler.js';
 import type { EnableBit } from '../oracle/Oracle.js';
@@ -20,7 +21,9 @@ export type Handle =
   | { kind: 'pipe'; buf: PipeBuffer; vma: string; off: number; len: number; t0: number }
   | { kind: 'pin'; pin: PinHandle; vma: string; off: number; len: number; write: boolean }
   /** A registered user_events enable bit: the kernel's (addr, bit) for unregister, and the oracle's record. */
-  | { kind: 'user_event'; event: string; addr: number; bit: number; bitRec: EnableBit };
+  | { kind: 'user_event'; event: string; addr: number; bit: number; bitRec: EnableBit }
+  /** A userfaultfd, and the children's contexts its monitor learnt from UFFD_EVENT_FORK. */
+  | { kind: 'uffd'; ctx: UserfaultfdCtx; children: UserfaultfdCtx[] };
 
 /** A user process of the workload: its mm, threads, and the handles its ops created. */
 export class Proc {

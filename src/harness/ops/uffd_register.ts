@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { UFFD_FEATURE_EVENT_FORK, VM_UFFD_MINOR, VM_UFFD_MISSING, VM_UFFD_WP, userfaultfd_new, userfaultfd_register } from '../../core/uffd/userfaultfd.js';
+import { defineOp } from './OpDef.js';
+import { at, len, name, off } from './common.js';
+import { pageSpan } from './span.js';
+
+const MODES = { missing: VM_UFFD_MISSING, wp: VM_UFFD_WP, minor: VM_UFFD_MINOR } as const;
+
+/** userfaultfd(2), UFFDIO_API (features) and UFFDIO_REGISTER of a range of this process's memory. */
+export const uffd_register = defineOp({
+  name: 'uffd_register',
+  summary: 'open a userfaultfd in this mm (events: [fork] = UFFD_FEATURE_EVENT_FORK) and UFFDIO_REGISTER a range (mode: missing, wp, minor)',
+  args: z.strictObject({
+    as: name,
+    at,
+    off,
+    len,
+    mode: z.array(z.enum(['missing', 'wp', 'minor'])).min(1).default(['missing']),
+    events: z.array(z.enum(['fork'])).default([]),
+  }),
+  refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'uffd' } }),
+  *run({ k, t, proc, ex }, a) {
+    const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
+    if (s === null) return 'EINVAL';
+    const features = a.events.includes('fork') ? UFFD_FEATURE_EVENT_FORK : 0;
+    const ctx = userfaultfd_new(k, proc.mm, features, `${proc.name}.${a.as}`);
+    ctx.observer = ex.uffd.observer;
+    proc.handles.set(a.as, { kind: 'uffd', ctx, children: [] });
+    let mode = 0;
+    for (const m of a.mode) mode |= MODES[m];
+    const err = yield* userfaultfd_register(k, t, ctx, s.start, s.end, mode);
+    if (err !== null) return err;
+    ex.uffd.register(proc.mm, s.start, s.end, (mode & VM_UFFD_MISSING) !== 0);
+    return null;
+  },
+});

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { mwriteprotect_range } from '../../core/uffd/mcopy.js';
+import { defineOp } from './OpDef.js';
+import { at, len, name, off } from './common.js';
+import { pageSpan } from './span.js';
+import { uffdHandle } from './uffdCommon.js';
+
+export const uffd_writeprotect = defineOp({
+  name: 'uffd_writeprotect',
+  summary: 'UFFDIO_WRITEPROTECT a range (wp: true) or resolve it (wp: false, wakes the range)',
+  args: z.strictObject({ uffd: name, at, off, len, wp: z.boolean().default(true) }),
+  refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, uses: [{ handle: a.uffd, kind: 'uffd' }] }),
+  *run({ k, t, proc, ex }, a) {
+    const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
+    if (s === null) return 'EINVAL';
+    return yield* mwriteprotect_range(k, t, uffdHandle(proc, a.uffd).ctx, s.start, s.end, a.wp);
+  },
+});

@@ -69,7 +69,8 @@ export function baselineOf(results: ResultsFile, previous: ResultsFile | null = 
   // Traces are for reading, not for comparing: leaving them out keeps the committed file small and
   // its diffs about outcomes.
   const strip = (r: RunResult): RunResult => {
-    return { ...r, violations: r.violations.map((v) => ({ ...v, trace: [] })), exploration: { ...r.exploration, ms: 0 } };
+    // Costs are not compared either (they are for the report): they would be most of the file.
+    return { ...r, violations: r.violations.map((v) => ({ ...v, trace: [] })), exploration: { ...r.exploration, ms: 0 }, cost: {} };
   };
   const fresh = new Map(results.runs.map((r) => [cellKey(r.workload, r.strategy), strip(r)]));
   // A partial run (one folder, one shard) updates its own runs and keeps the rest of the baseline.

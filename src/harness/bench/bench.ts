@@ -89,8 +89,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
 
   const timeToFirstBugMs: Record<string, number> = {};
   for (const w of o.workloads) {
-    const fam = o.reg.strategies.get(o.reg.familyStrategies(w.family)[0] ?? '');
-    if (!fam?.baseline) continue;
+    // The family's baseline: the kernel before any of the candidate fixes, where the seed's bug is.
+    const fam = [...o.reg.strategies.values()].find((s) => s.family === w.family && s.baseline);
+    if (!fam) continue;
     const exp = w.expect?.[fam.name] ?? w.expect?.default ?? [];
     if (!exp.length) continue;
     const t = performance.now();

@@ -102,6 +102,26 @@ export interface Hooks {
   userEventsSyncFault(k: Kernel): boolean;
   /** user_event_enabler_fault_fixup(): fixup_user_fault() failed with `err`; what now. */
   userEventsFixupFailed(k: Kernel, err: Errno): FixupFailedAction;
+
+  // uffd-wp-shmem (seed 001): where the uffd-wp bit of a file mapping lives, and read fault-around.
+  /**
+   * zap_pte_range() / try_to_unmap_one() on a file VMA (reclaim, MADV_DONTNEED, hole punch; not
+   * munmap or exit): leave a uffd-wp pte marker where a wp'd pte was (pte_install_uffd_wp_if_needed,
+   * 5.19). Called with the PTL held, for a pte with the uffd-wp bit in a VM_UFFD_WP VMA.
+   */
+  uffdWpZapMarker(k: Kernel, vma: Vma, pte: Pte): boolean;
+  /**
+   * change_pte_range() for UFFDIO_WRITEPROTECT on a none pte of a file VMA: install a uffd-wp marker
+   * so that the page is write-protected when it gets mapped later; and copy_page_range(): copy a
+   * file VMA's ptes at fork when the child stays VM_UFFD_WP (c56d1b62cce8), markers included.
+   */
+  uffdWpFileNone(k: Kernel, vma: Vma): boolean;
+  /** UFFDIO_WRITEPROTECT of one page of a file VMA (any pte state): vma-bitmap records it here. */
+  uffdWpRecord(k: Kernel, vma: Vma, vpn: number, wp: boolean): void;
+  /** do_set_pte() in a VM_UFFD_WP file VMA: map this page write-protected (vma-bitmap's lookup). */
+  uffdWpFileFault(k: Kernel, vma: Vma, vpn: number): boolean;
+  /** do_read_fault(): map the neighbouring cached pages first (should_fault_around()). */
+  shouldFaultAround(k: Kernel, vma: Vma): boolean;
 }
 
 export type HookName = keyof Hooks;
@@ -135,4 +155,10 @@ export const baselineHooks: Hooks = {
   userEventsAlignAddrBit: align_addr_bit,
   userEventsSyncFault: () => false,
   userEventsFixupFailed: () => 'giveup',
+  // uffd-wp-shmem baselines, wp-bit-in-pte and faultaround-all: the bit lives only in the pte.
+  uffdWpZapMarker: () => false,
+  uffdWpFileNone: () => false,
+  uffdWpRecord: () => {},
+  uffdWpFileFault: () => false,
+  shouldFaultAround: () => true,
 };

@@ -31,6 +31,14 @@ export class Stats {
   uffdMessages = 0;
   /** Userfault messages queued for a page the monitor already had an unresolved message for. */
   uffdDuplicateMsgs = 0;
+  /** uffd-wp-shmem: read faults that went to ->fault (shmem_fault), not satisfied by fault-around. */
+  readFaults = 0;
+  /** uffd-wp-shmem: neighbouring pages that read fault-around mapped. */
+  faultAroundPages = 0;
+  /** uffd-wp-shmem: pte markers installed (each keeps its page table alive). */
+  pteMarkers = 0;
+  /** uffd-wp-shmem: bytes of per-VMA uffd-wp bitmaps allocated (vma-bitmap), splits and fork included. */
+  uffdWpBitmapBytes = 0;
 }
 
 export type CostName = Exclude<keyof Stats, never>;

@@ -2,6 +2,7 @@ import { Mutex } from '../sched/Mutex.js';
 import type { Scheduler } from '../sched/Scheduler.js';
 import type { MmStruct } from './MmStruct.js';
 import { PageData } from './PageData.js';
+import type { ShmemFile } from '../shmem/shmem.js';
 
 /** include/linux/mm.h: a FOLL_PIN on a small page adds this much to its refcount. */
 export const GUP_PIN_COUNTING_BIAS = 1024;
@@ -34,6 +35,9 @@ export class Page {
   /** ZERO_PAGE: shared, read-only, never counted. */
   readonly zero: boolean;
   freed = false;
+  /** page->mapping and page->index of a page-cache (shmem) page; the page cache holds one reference. */
+  mapping: ShmemFile | null = null;
+  index = 0;
   /** PG_locked. */
   readonly lock: Mutex;
   readonly rmap: RmapItem[] = [];

@@ -1,5 +1,6 @@
 import type { MmStruct } from './MmStruct.js';
 import type { UserfaultfdCtx } from '../uffd/userfaultfd.js';
+import type { ShmemFile } from '../shmem/shmem.js';
 
 /** struct vm_area_struct, reduced to what the modelled paths consult. Addresses are page numbers. */
 export class Vma {
@@ -13,6 +14,14 @@ export class Vma {
   /** vm_userfaultfd_ctx and the VM_UFFD_MISSING / VM_UFFD_WP / VM_UFFD_MINOR bits. */
   uffdCtx: UserfaultfdCtx | null = null;
   uffdFlags = 0;
+  /** vm_file and vm_pgoff: the shmem file behind a shared mapping, and the file index of `start`. */
+  file: ShmemFile | null = null;
+  pgoff = 0;
+  /**
+   * The vma-bitmap proposal (seed 001): one bit per page set by UFFDIO_WRITEPROTECT, consulted by
+   * shmem_fault. Indexed by page offset into the VMA; null until that strategy allocates it.
+   */
+  uffdWpBitmap: Uint8Array | null = null;
 
   constructor(
     readonly mm: MmStruct,
@@ -27,6 +36,21 @@ export class Vma {
     this.write = prot.write;
     this.mayWrite = true;
     this.shared = shared;
+    // __split_vma() / vma_merge() (a VMA made from another): the same file, the pgoff advanced, and
+    // for vma-bitmap the slice of the bitmap that covers the new VMA.
+    if (prot instanceof Vma) {
+      this.file = prot.file;
+      this.pgoff = prot.pgoff + (start - prot.start);
+      if (prot.uffdWpBitmap !== null) {
+        this.uffdWpBitmap = new Uint8Array(Math.ceil((end - start) / 8));
+        for (let v = start; v < end; v++) if (vma_wp_bit(prot, v)) set_vma_wp_bit(this, v, true);
+      }
+    }
+  }
+
+  /** linear_page_index(). */
+  pgindex(vpn: number): number {
+    return this.pgoff + (vpn - this.start);
   }
 
   get pages(): number {
@@ -45,4 +69,18 @@ export class Vma {
 /** is_cow_mapping(): private and possibly writable. */
 export function is_cow_mapping(vma: Vma): boolean {
   return !vma.shared && vma.mayWrite;
+}
+
+export function vma_wp_bit(vma: Vma, vpn: number): boolean {
+  const b = vma.uffdWpBitmap;
+  if (b === null || !vma.contains(vpn)) return false;
+  const i = vpn - vma.start;
+  return (b[i >> 3]! & (1 << (i & 7))) !== 0;
+}
+
+export function set_vma_wp_bit(vma: Vma, vpn: number, on: boolean): void {
+  const b = vma.uffdWpBitmap;
+  if (b === null || !vma.contains(vpn)) return;
+  const i = vpn - vma.start;
+  b[i >> 3] = on ? b[i >> 3]! | (1 << (i & 7)) : b[i >> 3]! & ~(1 << (i & 7));
 }

@@ -2,6 +2,7 @@ import type { Kernel } from '../Kernel.js';
 import type { MmStruct } from './MmStruct.js';
 import type { Page } from './Page.js';
 import { PTE_PRESENT, PTE_SWAP } from './Pte.js';
+import { shmem_files } from '../shmem/shmem.js';
 
 /**
  * CONFIG_DEBUG_VM for the model: the consistency of struct page, the page tables, the reverse map
@@ -29,6 +30,10 @@ export function check_model(k: Kernel): string | null {
         swapRefs.set(pte.swp, (swapRefs.get(pte.swp) ?? 0) + 1);
       }
     }
+  }
+  if (swapRefs !== null) {
+    // A swapped shmem page: the file's xarray holds the swap entry (swap_shmem_alloc()).
+    for (const file of shmem_files(k).values()) for (const e of file.swapped.values()) swapRefs.set(e, (swapRefs.get(e) ?? 0) + 1);
   }
   for (const page of k.pages) {
     if (page.freed) return `freed ${page} is still allocated`;

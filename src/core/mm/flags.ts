@@ -19,6 +19,7 @@ export const VM_FAULT_MAJOR = 0x0004;
 export const VM_FAULT_WRITE = 0x0008;
 export const VM_FAULT_SIGSEGV = 0x0040;
 export const VM_FAULT_NOPAGE = 0x0100;
+export const VM_FAULT_LOCKED = 0x0200;
 export const VM_FAULT_RETRY = 0x0400;
 /** The 2015 proposal: a userfault retry that ignores FAULT_FLAG_TRIED. */
 export const VM_FAULT_USERFAULT = 0x8000;

@@ -5,8 +5,9 @@
 import type { Kernel } from '../Kernel.js';
 import type { KGen, Task } from '../sched/Task.js';
 import type { MmStruct } from './MmStruct.js';
-import { PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
-import { page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
+import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
+import { pte_install_uffd_wp_marker } from './memory.js';
+import { page_add_file_rmap, page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
 import { swap_duplicate } from './swap.js';
 import { Vma, is_cow_mapping } from './Vma.js';
 import { VM_UFFD_WP, dup_userfaultfd, dup_userfaultfd_complete, type UserfaultfdCtx } from '../uffd/userfaultfd.js';
@@ -31,7 +32,13 @@ export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string
   for (const vma of oldmm.vmas) {
     const nv = new Vma(mm, vma.name, vma.start, vma.end, { read: vma.read, write: vma.write }, vma.shared);
     nv.mayWrite = vma.mayWrite;
+    nv.file = vma.file;
+    nv.pgoff = vma.pgoff;
     dup_userfaultfd(k, vma, nv, mm, fctxs);
+    if (vma.uffdWpBitmap !== null && childKeepsWp(nv)) {
+      nv.uffdWpBitmap = vma.uffdWpBitmap.slice();
+      k.stats.uffdWpBitmapBytes += nv.uffdWpBitmap.length;
+    }
     mm.vmas.push(nv);
     if (!(yield* copy_pte_range(k, t, oldmm, mm, vma, nv))) {
       err = true;
@@ -47,6 +54,9 @@ export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string
 }
 
 function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, nv: Vma): KGen<boolean> {
+  // vma_needs_copy(): a shared file mapping is refaulted in the child rather than copied, unless the
+  // child stays VM_UFFD_WP and the kernel keeps the bits (c56d1b62cce8, with pte markers).
+  if (vma.file !== null && !(childKeepsWp(nv) && k.hooks.uffdWpFileNone(k, nv))) return true;
   yield* dst.ptl.lock(t);
   yield* src.ptl.lock(t);
   let ok = true;
@@ -61,6 +71,8 @@ function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: 
       }
     } else if (s.kind === PTE_SWAP) {
       copy_nonpresent_pte(k, s, d);
+    } else if (s.kind === PTE_MARKER) {
+      pte_install_uffd_wp_marker(k, d);
     }
     if (d.kind !== PTE_NONE) {
       d.uffdWp = s.uffdWp && childKeepsWp(nv);
@@ -90,6 +102,13 @@ function copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma:
   const page = s.page!;
   if (page.zero) {
     d.setPresent(page, false, false);
+    return true;
+  }
+  if (page.mapping !== null) {
+    // A shared page-cache page: the child maps it too, as the parent does.
+    k.get_page(page);
+    page_add_file_rmap(page, dst, d.vpn);
+    d.setPresent(page, s.write, s.dirty);
     return true;
   }
   if (is_cow_mapping(vma) && page.anon && k.hooks.forkMustCopy(k, page, src, vma)) {

@@ -10,7 +10,8 @@ import { shrink_page } from './vmscan.js';
 export function* madvise_dontneed(k: Kernel, t: Task, mm: MmStruct, start: number, end: number): KGen<void> {
   yield* mm.mmap_lock.down_read(t);
   yield* mm.ptl.lock(t);
-  zap_pte_range(k, t, mm, start, end);
+  // zap_page_range() passes no zap_details: uffd-wp markers may stay (not ZAP_FLAG_DROP_MARKER).
+  zap_pte_range(k, t, mm, start, end, false);
   mm.ptl.unlock(t);
   mm.mmap_lock.up_read(t);
 }
@@ -25,7 +26,7 @@ function* mapped_pages(t: Task, mm: MmStruct, start: number, end: number, onlyPr
   yield* mm.ptl.lock(t);
   for (let vpn = start; vpn < end; vpn++) {
     const pte = mm.pt.get(vpn);
-    if (pte && pte.kind === PTE_PRESENT && !pte.page!.zero && pte.page!.anon) {
+    if (pte && pte.kind === PTE_PRESENT && !pte.page!.zero && (pte.page!.anon || pte.page!.mapping !== null)) {
       if (onlyPrivate && pte.page!.mapcount !== 1) continue;
       pages.push(pte.page!);
     }

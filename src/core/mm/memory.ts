@@ -14,6 +14,8 @@ import {
   FAULT_FLAG_RETRY_NOWAIT,
   FAULT_FLAG_UNSHARE,
   FAULT_FLAG_WRITE,
+  VM_FAULT_LOCKED,
+  VM_FAULT_NOPAGE,
   VM_FAULT_RETRY,
   VM_FAULT_OOM,
   VM_FAULT_SIGBUS,
@@ -22,17 +24,26 @@ import {
 } from './flags.js';
 import type { MmStruct } from './MmStruct.js';
 import type { Page } from './Page.js';
-import { PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
-import { page_add_anon_rmap, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
+import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
+import { page_add_anon_rmap, page_add_file_rmap, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { add_to_swap_cache_fresh, free_swap_and_cache, lookup_swap_cache, swap_free, try_to_free_swap } from './swap.js';
 import type { Vma } from './Vma.js';
 import { FOLL_FORCE, FOLL_GET, FOLL_REMOTE } from './flags.js';
 import { __get_user_pages, gup_put_page } from './gup.js';
 import { VM_UFFD_MISSING, VM_UFFD_WP, handle_userfault } from '../uffd/userfaultfd.js';
+import { shmem_fault, shmem_map_pages } from '../shmem/shmem.js';
+
+/** fault_around_bytes (64K) in pages. */
+export const FAULT_AROUND_PAGES = 16;
 
 /** userfaultfd_missing(): a fault on a none pte goes to userspace. */
 function userfaultfd_missing(vma: Vma): boolean {
   return vma.uffdCtx !== null && (vma.uffdFlags & VM_UFFD_MISSING) !== 0;
+}
+
+/** userfaultfd_wp(): the VMA is registered in wp mode. */
+export function userfaultfd_wp(vma: Vma): boolean {
+  return vma.uffdCtx !== null && (vma.uffdFlags & VM_UFFD_WP) !== 0;
 }
 
 /** userfaultfd_pte_wp(): a write to this pte goes to userspace first. */
@@ -55,11 +66,13 @@ function* handle_pte_fault(k: Kernel, f: FaultCtx): KGen<number> {
   switch (pte.kind) {
     case PTE_NONE:
       if (f.vma.anonymous) return yield* do_anonymous_page(k, f);
-      return VM_FAULT_SIGBUS;
+      return yield* do_fault(k, f);
     case PTE_SWAP:
       return yield* do_swap_page(k, f, orig);
     case PTE_PRESENT:
       break;
+    case PTE_MARKER:
+      return yield* handle_pte_marker(k, f, orig);
     default:
       return VM_FAULT_SIGBUS;
   }
@@ -74,6 +87,103 @@ function* handle_pte_fault(k: Kernel, f: FaultCtx): KGen<number> {
     if (f.flags & FAULT_FLAG_WRITE) pte.dirty = true;
   }
   pte.young = true;
+  mm.ptl.unlock(f.t);
+  return 0;
+}
+
+/**
+ * handle_pte_marker() -> pte_marker_handle_uffd_wp(): a marker left where a VMA is no longer
+ * wp-registered is stale and is cleared lazily; otherwise do_fault() treats it as a none pte and
+ * do_set_pte() turns its bit into a write-protected pte.
+ */
+function* handle_pte_marker(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
+  if (!userfaultfd_wp(f.vma) || f.vma.anonymous) {
+    const mm = f.vma.mm;
+    yield* mm.ptl.lock(f.t);
+    if (f.pte.seq === orig) f.pte.clear();
+    mm.ptl.unlock(f.t);
+    k.tracing && k.log(f.t, 'pte_marker_clear', `${f.vma.name}+${f.vpn - f.vma.start}`);
+    return 0;
+  }
+  return yield* do_fault(k, f);
+}
+
+/** do_fault(): a none (or marker) pte of a file VMA. Only shared shmem mappings are modelled. */
+function* do_fault(k: Kernel, f: FaultCtx): KGen<number> {
+  if (f.vma.file === null || !f.vma.shared) return VM_FAULT_SIGBUS;
+  if (!(f.flags & FAULT_FLAG_WRITE)) return yield* do_read_fault(k, f);
+  return yield* do_shared_fault(k, f);
+}
+
+/**
+ * do_read_fault(): ->map_pages first (do_fault_around), ->fault as the fallback. Fault-around maps
+ * the neighbours without asking userfaultfd (seed 001: "mm: Don't fault around userfaultfd-registered
+ * regions on reads"); should_fault_around() is the decision.
+ */
+function* do_read_fault(k: Kernel, f: FaultCtx): KGen<number> {
+  if (k.hooks.shouldFaultAround(k, f.vma)) {
+    const ret = yield* do_fault_around(k, f);
+    if (ret) return ret;
+  }
+  k.stats.readFaults++;
+  const r = yield* shmem_fault(k, f);
+  if (!(r.ret & VM_FAULT_LOCKED)) return r.ret;
+  const page = r.page!;
+  const ret = yield* finish_fault(k, f, page, false);
+  page.lock.unlock(f.t);
+  k.put_page(page);
+  return ret;
+}
+
+/** do_shared_fault(): ->fault, then map the page writable (shmem has no ->page_mkwrite). */
+function* do_shared_fault(k: Kernel, f: FaultCtx): KGen<number> {
+  const r = yield* shmem_fault(k, f);
+  if (!(r.ret & VM_FAULT_LOCKED)) return r.ret;
+  const page = r.page!;
+  page.dirty = true;
+  const ret = yield* finish_fault(k, f, page, true);
+  page.lock.unlock(f.t);
+  k.put_page(page);
+  return ret;
+}
+
+/**
+ * do_fault_around(): the fault_around_bytes-aligned window around the address, clipped to the VMA,
+ * mapped by ->map_pages under the PTL. VM_FAULT_NOPAGE when the faulting page itself got mapped.
+ */
+function* do_fault_around(k: Kernel, f: FaultCtx): KGen<number> {
+  const vma = f.vma;
+  const start = Math.max(vma.start, f.vpn - (f.vpn % FAULT_AROUND_PAGES));
+  const end = Math.min(vma.end, start + FAULT_AROUND_PAGES);
+  const mm = vma.mm;
+  yield* mm.ptl.lock(f.t);
+  const mapped = shmem_map_pages(k, f, start, end, (vpn, page) => do_set_pte(k, f, mm.pte(vpn), vpn, page, false));
+  mm.ptl.unlock(f.t);
+  if (mapped) k.tracing && k.log(f.t, 'do_fault_around', `${vma.name}+${f.vpn - vma.start} mapped by fault-around`);
+  return mapped ? VM_FAULT_NOPAGE : 0;
+}
+
+/**
+ * do_set_pte(): map a page-cache page. A shared writable shmem mapping has no write-notify, so even
+ * a read maps it writable; the uffd-wp bit comes from the marker the pte held (5.19) or from the
+ * strategy's own record (vma-bitmap), and write-protects the new pte. Called with the PTL held.
+ */
+function do_set_pte(k: Kernel, f: FaultCtx, pte: Pte, vpn: number, page: Page, write: boolean): void {
+  const vma = f.vma;
+  const uffdWp = userfaultfd_wp(vma) && ((pte.kind === PTE_MARKER && pte.uffdWp) || k.hooks.uffdWpFileFault(k, vma, vpn));
+  k.get_page(page);
+  page_add_file_rmap(page, vma.mm, vpn);
+  pte.setPresent(page, vma.write && !uffdWp, write);
+  pte.uffdWp = uffdWp;
+  k.tracing && k.log(f.t, 'do_set_pte', `${vma.name}+${vpn - vma.start}: ${page} ${pte.write ? 'rw' : 'ro'}${uffdWp ? ' uffd-wp' : ''}`);
+}
+
+/** finish_fault(): install the page unless someone else mapped the address meanwhile. */
+function* finish_fault(k: Kernel, f: FaultCtx, page: Page, write: boolean): KGen<number> {
+  const mm = f.vma.mm;
+  yield* mm.ptl.lock(f.t);
+  const pte = f.pte;
+  if (pte.kind === PTE_NONE || pte.kind === PTE_MARKER) do_set_pte(k, f, pte, f.vpn, page, write);
   mm.ptl.unlock(f.t);
   return 0;
 }
@@ -129,6 +239,15 @@ export function* do_wp_page(k: Kernel, f: FaultCtx): KGen<number> {
   if (!unshare && userfaultfd_pte_wp(f.vma, pte)) {
     mm.ptl.unlock(f.t);
     return yield* handle_userfault(k, f, VM_UFFD_WP);
+  }
+  if (f.vma.shared) {
+    // wp_page_shared(): a shared page is written in place.
+    pte.write = true;
+    pte.dirty = true;
+    pte.young = true;
+    pte.seq++;
+    mm.ptl.unlock(f.t);
+    return VM_FAULT_WRITE;
   }
   if (!page.zero && page.anon) {
     if (!page.lock.trylock(f.t)) {
@@ -298,19 +417,35 @@ function* lock_page_or_retry(k: Kernel, f: FaultCtx, page: Page): KGen<boolean> 
 }
 
 /**
- * zap_pte_range(): unmap [start, end) of a VMA (munmap, MADV_DONTNEED, exit). Called with the PTL
- * held.
+ * zap_pte_range(): unmap [start, end) of a VMA (munmap, MADV_DONTNEED, exit, unmap_mapping_range).
+ * `dropMarkers` is ZAP_FLAG_DROP_MARKER (munmap and exit); other zaps of a file VMA may leave a
+ * uffd-wp marker where a wp'd pte was (zap_install_uffd_wp_if_needed). Called with the PTL held.
  */
-export function zap_pte_range(k: Kernel, t: Task, mm: MmStruct, start: number, end: number): void {
+export function zap_pte_range(k: Kernel, t: Task, mm: MmStruct, start: number, end: number, dropMarkers = true): void {
   let flushed = false;
   for (let vpn = start; vpn < end; vpn++) {
     const pte = mm.pt.get(vpn);
-    if (pte === undefined) continue;
+    if (pte === undefined || pte.kind === PTE_NONE) continue;
+    if (pte.kind === PTE_MARKER) {
+      if (dropMarkers) pte.clear();
+      continue;
+    }
+    const vma = dropMarkers ? null : mm.find_vma(vpn);
+    const keepWp = vma !== null && !vma.anonymous && pte.uffdWp && userfaultfd_wp(vma) && k.hooks.uffdWpZapMarker(k, vma, pte);
     zap_one(k, mm, pte);
+    if (keepWp) pte_install_uffd_wp_marker(k, pte);
     flushed = true;
   }
   if (flushed) k.stats.tlbFlushes++;
   void t;
+}
+
+/** make_pte_marker(PTE_MARKER_UFFD_WP): a swap-type entry with no pfn that keeps the uffd-wp bit. */
+export function pte_install_uffd_wp_marker(k: Kernel, pte: Pte): void {
+  pte.clear();
+  pte.kind = PTE_MARKER;
+  pte.uffdWp = true;
+  k.stats.pteMarkers++;
 }
 
 export function zap_one(k: Kernel, mm: MmStruct, pte: Pte): void {

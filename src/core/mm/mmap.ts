@@ -5,6 +5,7 @@ import { WRITE } from '../sched/Access.js';
 import { zap_pte_range } from './memory.js';
 import type { MmStruct } from './MmStruct.js';
 import { Vma } from './Vma.js';
+import type { ShmemFile } from '../shmem/shmem.js';
 
 export interface MmapArgs {
   name: string;
@@ -12,12 +13,15 @@ export interface MmapArgs {
   read: boolean;
   write: boolean;
   shared: boolean;
+  /** shmem: the file behind the mapping (mapped from its start). */
+  file?: ShmemFile;
 }
 
 /** Place a new VMA without locking: used while building the initial address space. */
 export function insert_vma(mm: MmStruct, a: MmapArgs): Vma {
   const start = mm.nextVpn;
   const v = new Vma(mm, a.name, start, start + a.pages, { read: a.read, write: a.write }, a.shared);
+  if (a.file !== undefined) v.file = a.file;
   mm.nextVpn = start + a.pages + 16;
   mm.vmas.push(v);
   return v;

@@ -26,6 +26,12 @@ export function page_dup_rmap(page: Page, mm: MmStruct, vpn: number): void {
   page.rmap.push({ mm, vpn });
 }
 
+/** page_add_file_rmap(): a page-cache page gets one more pte. */
+export function page_add_file_rmap(page: Page, mm: MmStruct, vpn: number): void {
+  page.mapcount++;
+  page.rmap.push({ mm, vpn });
+}
+
 /** page_remove_rmap(): one pte no longer maps the page. The pte's reference is put by the caller. */
 export function page_remove_rmap(k: Kernel, page: Page, mm: MmStruct, vpn: number): void {
   if (page.zero) return;

@@ -10,11 +10,14 @@ import type { KGen, Task } from '../sched/Task.js';
 import type { Page } from './Page.js';
 import { PTE_PRESENT } from './Pte.js';
 import { page_remove_rmap } from './rmap.js';
+import { zap_pte_range } from './memory.js';
+import { shmem_writepage } from '../shmem/shmem.js';
 import { add_to_swap, delete_from_swap_cache, swap_duplicate } from './swap.js';
 
 export type ReclaimResult = 'freed' | 'swapcache' | 'kept' | 'busy';
 
 export function* shrink_page(k: Kernel, t: Task, page: Page): KGen<ReclaimResult> {
+  if (!page.zero && !page.freed && page.mapping !== null) return yield* shrink_shmem_page(k, t, page);
   if (page.zero || page.freed || !page.anon) return 'kept';
   k.get_page(page); // isolate_lru_page()
   try {
@@ -38,6 +41,42 @@ export function* shrink_page(k: Kernel, t: Task, page: Page): KGen<ReclaimResult
         return 'freed';
       }
       k.tracing && k.log(t, 'shrink_page_list', `${page} unmapped but held (refcount ${page.refcount}): stays in swap cache`);
+      return 'swapcache';
+    } finally {
+      if (!page.freed) page.lock.unlock(t);
+      else page.lock.owner = null;
+    }
+  } finally {
+    if (!page.freed) k.put_page(page);
+  }
+}
+
+/**
+ * shrink_page_list() for a shmem page: try_to_unmap() every pte (they become none, or uffd-wp
+ * markers where the strategy keeps them: the zap by reclaim of seed 001), then shmem_writepage().
+ */
+function* shrink_shmem_page(k: Kernel, t: Task, page: Page): KGen<ReclaimResult> {
+  k.get_page(page);
+  try {
+    if (!page.lock.trylock(t)) return 'busy';
+    try {
+      for (const r of [...page.rmap]) {
+        const mm = r.mm;
+        yield* mm.ptl.lock(t);
+        const pte = mm.pt.get(r.vpn);
+        if (pte !== undefined && pte.kind === PTE_PRESENT && pte.page === page) {
+          zap_pte_range(k, t, mm, r.vpn, r.vpn + 1, false);
+          k.tracing && k.log(t, 'try_to_unmap_one', `${mm.name}: ${page} unmapped (pte ${pte.describe()})`);
+        }
+        mm.ptl.unlock(t);
+      }
+      if (page.mapcount > 0 || page.refcount !== 2) return 'kept';
+      yield* shmem_writepage(k, t, page);
+      if (page.refcount === 2) {
+        k.stats.swapOuts++;
+        delete_from_swap_cache(k, page);
+        return 'freed';
+      }
       return 'swapcache';
     } finally {
       if (!page.freed) page.lock.unlock(t);

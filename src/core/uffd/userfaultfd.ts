@@ -25,7 +25,7 @@ import {
   faultFlagNames,
 } from '../mm/flags.js';
 import type { MmStruct } from '../mm/MmStruct.js';
-import { PTE_NONE } from '../mm/Pte.js';
+import { PTE_MARKER, PTE_NONE } from '../mm/Pte.js';
 import { Vma } from '../mm/Vma.js';
 import { BLOCK, READ } from '../sched/Access.js';
 import { SpinLock } from '../sched/SpinLock.js';
@@ -136,7 +136,8 @@ function anyMmapLockHeld(k: Kernel, t: Task): boolean {
 function* userfaultfd_must_wait(f: FaultCtx, reason: number): KGen<boolean> {
   const pte = f.pte;
   yield pte.obj * 4 + READ;
-  if (pte.kind === PTE_NONE) return true;
+  // pte_none_mostly(): a pte marker counts as none.
+  if (pte.kind === PTE_NONE || pte.kind === PTE_MARKER) return true;
   if (reason & VM_UFFD_WP && pte.uffdWp) return true;
   return false;
 }
@@ -191,6 +192,8 @@ export function* handle_userfault(k: Kernel, f: FaultCtx, reason: number): KGen<
   const mm = f.vma.mm;
   const ctx = f.vma.uffdCtx;
   if (ctx === null) return VM_FAULT_SIGBUS;
+  // The context is the mm's that registered: a sharer of the same file never reaches it.
+  BUG_ON(ctx.mm !== mm, `handle_userfault: ${mm.name} faulted into ${ctx.name}, another mm's context`);
   BUG_ON(!mm.mmap_lock.heldBy(t), `handle_userfault without ${mm.name}.mmap_lock`);
   k.tracing && k.log(t, 'handle_userfault', `${f.vma.name}+${f.vpn - f.vma.start} ${uffdModeNames(reason)} (${faultFlagNames(f.flags)})`);
   if (ctx.released) {
@@ -391,8 +394,11 @@ export function* userfaultfd_unregister(k: Kernel, t: Task, ctx: UserfaultfdCtx,
   for (let vpn = start; vpn < end; vpn++) {
     const pte = mm.pt.get(vpn);
     if (pte !== undefined && pte.uffdWp) {
-      pte.uffdWp = false;
-      pte.seq++;
+      if (pte.kind === PTE_MARKER) pte.clear();
+      else {
+        pte.uffdWp = false;
+        pte.seq++;
+      }
     }
   }
   mm.mmap_lock.up_write(t);

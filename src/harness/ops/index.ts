@@ -33,12 +33,14 @@ import { uffd_register } from './uffd_register.js';
 import { uffd_unregister } from './uffd_unregister.js';
 import { uffd_wake } from './uffd_wake.js';
 import { uffd_writeprotect } from './uffd_writeprotect.js';
+import { punch_hole } from './punch_hole.js';
 
 const all: OpDef<any>[] = [
   read, write, fork, exit, waitpid, post, awaitOp, mmap, munmap, mprotect, madvise, swapout,
   dio_read, dio_write, dio_wait, vmsplice, pipe_read, pin, pin_read, pin_write, unpin,
   uffd_register, uffd_unregister, uffd_handle, uffd_copy, uffd_wake, uffd_writeprotect, spurious_wakeup, signal, ptrace_peek, kvm_fault,
   user_events_register, user_events_unregister, user_events_set,
+  punch_hole,
 ];
 
 /** Every op a workload may use, by name. */

@@ -22,7 +22,8 @@ export const madvise = defineOp({
     yield* madvise_dontneed(k, t, proc.mm, s.start, s.end);
     ex.uffd.zap(proc.mm, s.start, s.end);
     const base = w.addr - w.off;
-    ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - base, (s.end - s.start) * k.pageSize, 0, t0, ex.oracle.now(), 'zap');
+    // MADV_DONTNEED on a shmem mapping only drops this mm's ptes: the file keeps the data.
+    if (!ex.oracle.isShared(proc.name, w.vma)) ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - base, (s.end - s.start) * k.pageSize, 0, t0, ex.oracle.now(), 'zap');
     return null;
   },
 });

@@ -16,8 +16,8 @@ export const munmap = defineOp({
     if (s === null) return 'EINVAL';
     const t0 = ex.oracle.now();
     yield* do_munmap(k, t, proc.mm, s.start, s.end);
-    ex.uffd.zap(proc.mm, s.start, s.end);
-    ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - (w.addr - w.off), (s.end - s.start) * k.pageSize, -1, t0, ex.oracle.now(), 'unmap');
+    ex.uffd.zap(proc.mm, s.start, s.end, true);
+    if (!ex.oracle.isShared(proc.name, w.vma)) ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - (w.addr - w.off), (s.end - s.start) * k.pageSize, -1, t0, ex.oracle.now(), 'unmap');
     return null;
   },
 });

@@ -50,9 +50,15 @@ export const uffd_handle = defineOp({
         if (r.err === 'EEXIST') yield* wake_userfault(k, t, ctx, v, v + 1);
         else err = r.err;
       } else if (a.resolve === 'unprotect') {
+        if (owner !== null) ex.uffd.unprotect(owner.mm, v, v + 1);
         err = yield* mwriteprotect_range(k, t, ctx, v, v + 1, false);
       } else {
         err = yield* mcontinue_atomic_pte(k, t, ctx, v, v + 1);
+        if (err === 'EEXIST') {
+          yield* wake_userfault(k, t, ctx, v, v + 1);
+          err = null;
+        }
+        if (err === null && owner !== null) ex.uffd.populate(owner.mm, v, v + 1);
       }
       if (err !== null && err !== 'ENOENT') return err;
     }

@@ -30,7 +30,7 @@ export const uffd_register = defineOp({
     for (const m of a.mode) mode |= MODES[m];
     const err = yield* userfaultfd_register(k, t, ctx, s.start, s.end, mode);
     if (err !== null) return err;
-    ex.uffd.register(proc.mm, s.start, s.end, (mode & VM_UFFD_MISSING) !== 0);
+    ex.uffd.register(proc.mm, s.start, s.end, (mode & VM_UFFD_MISSING) !== 0, (mode & VM_UFFD_MINOR) !== 0);
     return null;
   },
 });

@@ -14,8 +14,8 @@ export const uffd_unregister = defineOp({
     const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
     if (s === null) return 'EINVAL';
     const h = uffdHandle(proc, a.uffd);
+    ex.uffd.unregister(proc.mm, s.start, s.end);
     const err = yield* userfaultfd_unregister(k, t, h.ctx, s.start, s.end);
-    ex.uffd.register(proc.mm, s.start, s.end, false);
     return err;
   },
 });

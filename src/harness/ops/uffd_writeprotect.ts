@@ -13,6 +13,9 @@ export const uffd_writeprotect = defineOp({
   *run({ k, t, proc, ex }, a) {
     const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
     if (s === null) return 'EINVAL';
-    return yield* mwriteprotect_range(k, t, uffdHandle(proc, a.uffd).ctx, s.start, s.end, a.wp);
+    if (!a.wp) ex.uffd.unprotect(proc.mm, s.start, s.end);
+    const err = yield* mwriteprotect_range(k, t, uffdHandle(proc, a.uffd).ctx, s.start, s.end, a.wp);
+    if (err === null && a.wp) ex.uffd.protect(proc.mm, s.start, s.end);
+    return err;
   },
 });

@@ -14,6 +14,7 @@ export const write = defineOp({
     const t0 = ex.oracle.now();
     const err = yield* user_access(k, t, proc.mm, w.addr, w.len, a.fill, null);
     ex.oracle.write(proc.name, w.vma, w.off, w.len, a.fill, t0, ex.oracle.now(), 'cpu', err === null);
+    if (err === null) ex.uffd.wrote(proc, `${t.name} write`, Math.floor(w.addr / k.pageSize), Math.ceil((w.addr + w.len) / k.pageSize), t0);
     if (err === null) ex.uffd.accessed(proc, `${t.name} write`, Math.floor(w.addr / k.pageSize), Math.ceil((w.addr + w.len) / k.pageSize), t0);
     return err;
   },

@@ -60,6 +60,35 @@ export class Oracle {
     return m;
   }
 
+  /** file name -> the one logical memory every mapping of that shmem file shares. */
+  private readonly files = new Map<string, LogicalMemory>();
+  private readonly shared = new Set<LogicalMemory>();
+
+  /**
+   * A mapping of a shmem file: one logical memory for every process mapping it, so a write by one
+   * is what all see (and fork shares it rather than copying it). A new file reads as zeroes.
+   */
+  mapShared(proc: string, vma: string, file: string, size: number): void {
+    let m = this.files.get(file);
+    if (m === undefined) {
+      m = new LogicalMemory();
+      m.add({ id: this.nextId++, lo: 0, hi: size, value: 0, start: -1, end: -1, origin: proc, kind: 'init', definite: true });
+      this.files.set(file, m);
+      this.shared.add(m);
+    }
+    let pm = this.mems.get(proc);
+    if (pm === undefined) {
+      pm = new Map();
+      this.mems.set(proc, pm);
+    }
+    pm.set(vma, m);
+  }
+
+  /** Is this mapping of a process shared (a shmem file)? */
+  isShared(proc: string, vma: string): boolean {
+    return this.shared.has(this.mapping(proc, vma));
+  }
+
   /** A new anonymous mapping reads as zeroes. */
   map(proc: string, vma: string, size: number): void {
     this.write(proc, vma, 0, size, 0, -1, -1, 'init');
@@ -74,7 +103,7 @@ export class Oracle {
   fork(parent: string, child: string, t0: number, t1: number): void {
     const pm = this.mems.get(parent);
     const cm = new Map<string, LogicalMemory>();
-    if (pm) for (const [name, m] of pm) cm.set(name, m.forkCopy(t0, t1));
+    if (pm) for (const [name, m] of pm) cm.set(name, this.shared.has(m) ? m : m.forkCopy(t0, t1));
     this.mems.set(child, cm);
     const en = this.enables.get(parent);
     if (en) this.enables.set(child, en.map((e) => ({ ...e })));

@@ -4,6 +4,7 @@ import type { Kernel as StrategyKernel } from '../../core/Strategy.js';
 import { pipe_release } from '../../core/io/pipe.js';
 import { unpin_user_pages } from '../../core/io/pin.js';
 import { exit_mmap, insert_vma } from '../../core/mm/mmap.js';
+import { shmem_evict_all, shmem_file } from '../../core/shmem/shmem.js';
 import { dup_mmap } from '../../core/mm/fork.js';
 import { PTE_PRESENT, PTE_SWAP } from '../../core/mm/Pte.js';
 import type { Runs } from '../../core/mm/PageData.js';
@@ -90,9 +91,11 @@ export class Execution {
       const proc = new Proc(this.k.sched, p.name, this.k.newMm(p.name));
       this.procs.set(p.name, proc);
       for (const v of p.vmas) {
-        const vma = insert_vma(proc.mm, { name: v.name, pages: v.pages, read: v.prot !== 'none', write: v.prot === 'rw', shared: v.type === 'shmem' });
+        const file = v.type === 'shmem' ? shmem_file(this.k, v.file ?? v.name) : undefined;
+        const vma = insert_vma(proc.mm, { name: v.name, pages: v.pages, read: v.prot !== 'none', write: v.prot === 'rw', shared: v.type === 'shmem', ...(file ? { file } : {}) });
         proc.layout.set(v.name, { name: v.name, start: vma.start, pages: v.pages, type: v.type });
-        this.oracle.map(p.name, v.name, v.pages * w.pageSize);
+        if (file) this.oracle.mapShared(p.name, v.name, file.name, v.pages * w.pageSize);
+        else this.oracle.map(p.name, v.name, v.pages * w.pageSize);
       }
     }
     for (const p of w.processes) if (p.forkedBy === null) this.startThreads(this.procs.get(p.name)!, p);
@@ -115,6 +118,7 @@ export class Execution {
         error = `${end.task}: ${end.message}`;
         break;
       case 'done':
+        shmem_evict_all(this.k);
         this.checkTeardown();
         break;
     }

@@ -14,7 +14,7 @@ function fake() {
   let clock = 0;
   const violations: { invariant: string; message: string }[] = [];
   const ex = { oracle: { now: () => ++clock }, violate: (invariant: string, message: string) => violations.push({ invariant, message }) } as unknown as Execution;
-  const mm = { id: 3, name: 'P' } as MmStruct;
+  const mm = { id: 3, name: 'P', find_vma: () => null } as unknown as MmStruct;
   const proc = { name: 'P', mm } as Proc;
   return { ex, mm, proc, violations, now: () => ++clock, st: new UffdState(ex) };
 }

@@ -49,12 +49,20 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
     finish = resolve;
     fail = reject;
   });
-  const stopAll = () => {
+  const halt = () => {
     stopped = true;
     for (const t of timers) clearTimeout(t);
     timers.clear();
     for (const w of live) void w.terminate();
+  };
+  // Ctrl-C: what finished stands. A failure must reject before anything resolves the queue.
+  const stopAll = () => {
+    halt();
     finish();
+  };
+  const failAll = (e: Error) => {
+    fail(e);
+    halt();
   };
   opts.signal?.addEventListener('abort', stopAll, { once: true });
   const wakeIdle = () => {
@@ -78,8 +86,7 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
       try {
         for (const more of onOutcome(items[index]!, o)) push(more);
       } catch (e) {
-        stopAll();
-        fail(e as Error);
+        failAll(e as Error);
       }
     };
     const feed = () => {
@@ -116,18 +123,12 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
       w.on('message', (m: WorkerReply | 'ready') => {
         // The budget is for the run, not for starting a thread and loading modules.
         if (m === 'ready') return feed();
-        if ('error' in m) {
-          stopAll();
-          return fail(new Error(m.error));
-        }
+        if ('error' in m) return failAll(new Error(m.error));
         settle(m.index, { segment: m.segment });
         wakeIdle();
         feed();
       });
-      w.on('error', (e) => {
-        stopAll();
-        fail(e);
-      });
+      w.on('error', (e) => failAll(e));
       w.on('exit', (code) => {
         if (!live.has(w)) return;
         live.delete(w);

@@ -118,7 +118,7 @@ export interface Hooks {
   uffdWpFileNone(k: Kernel, vma: Vma): boolean;
   /** UFFDIO_WRITEPROTECT of one page of a file VMA (any pte state): vma-bitmap records it here. */
   uffdWpRecord(k: Kernel, vma: Vma, vpn: number, wp: boolean): void;
-  /** do_set_pte() in a VM_UFFD_WP file VMA: map this page write-protected (vma-bitmap's lookup). */
+  /** shmem_fault() in a VM_UFFD_WP file VMA: map this page write-protected (vma-bitmap's lookup; fault-around never asks). */
   uffdWpFileFault(k: Kernel, vma: Vma, vpn: number): boolean;
   /** do_read_fault(): map the neighbouring cached pages first (should_fault_around()). */
   shouldFaultAround(k: Kernel, vma: Vma): boolean;

@@ -157,7 +157,7 @@ function* do_fault_around(k: Kernel, f: FaultCtx): KGen<number> {
   const end = Math.min(vma.end, start + FAULT_AROUND_PAGES);
   const mm = vma.mm;
   yield* mm.ptl.lock(f.t);
-  const mapped = shmem_map_pages(k, f, start, end, (vpn, page) => do_set_pte(k, f, mm.pte(vpn), vpn, page, false));
+  const mapped = shmem_map_pages(k, f, start, end, (vpn, page) => do_set_pte(k, f, mm.pte(vpn), vpn, page, false, false));
   mm.ptl.unlock(f.t);
   if (mapped) k.tracing && k.log(f.t, 'do_fault_around', `${vma.name}+${f.vpn - vma.start} mapped by fault-around`);
   return mapped ? VM_FAULT_NOPAGE : 0;
@@ -166,11 +166,13 @@ function* do_fault_around(k: Kernel, f: FaultCtx): KGen<number> {
 /**
  * do_set_pte(): map a page-cache page. A shared writable shmem mapping has no write-notify, so even
  * a read maps it writable; the uffd-wp bit comes from the marker the pte held (5.19) or from the
- * strategy's own record (vma-bitmap), and write-protects the new pte. Called with the PTL held.
+ * strategy's own record (vma-bitmap), and write-protects the new pte. That record is looked up
+ * only for a page that came through ->fault (`viaFault`): Andrea's bitmap is "checked during the
+ * shmem_fault()", and fault-around (->map_pages) never calls it. Called with the PTL held.
  */
-function do_set_pte(k: Kernel, f: FaultCtx, pte: Pte, vpn: number, page: Page, write: boolean): void {
+function do_set_pte(k: Kernel, f: FaultCtx, pte: Pte, vpn: number, page: Page, write: boolean, viaFault: boolean): void {
   const vma = f.vma;
-  const uffdWp = userfaultfd_wp(vma) && ((pte.kind === PTE_MARKER && pte.uffdWp) || k.hooks.uffdWpFileFault(k, vma, vpn));
+  const uffdWp = userfaultfd_wp(vma) && ((pte.kind === PTE_MARKER && pte.uffdWp) || (viaFault && k.hooks.uffdWpFileFault(k, vma, vpn)));
   k.get_page(page);
   page_add_file_rmap(page, vma.mm, vpn);
   pte.setPresent(page, vma.write && !uffdWp, write);
@@ -183,7 +185,7 @@ function* finish_fault(k: Kernel, f: FaultCtx, page: Page, write: boolean): KGen
   const mm = f.vma.mm;
   yield* mm.ptl.lock(f.t);
   const pte = f.pte;
-  if (pte.kind === PTE_NONE || pte.kind === PTE_MARKER) do_set_pte(k, f, pte, f.vpn, page, write);
+  if (pte.kind === PTE_NONE || pte.kind === PTE_MARKER) do_set_pte(k, f, pte, f.vpn, page, write, true);
   mm.ptl.unlock(f.t);
   return 0;
 }

@@ -7,7 +7,7 @@
 import { KernelBug } from '../bug.js';
 import type { FaultCtx } from '../hooks.js';
 import type { Kernel } from '../Kernel.js';
-import { READ, WRITE } from '../sched/Access.js';
+import { READ } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import {
   FAULT_FLAG_ALLOW_RETRY,
@@ -26,7 +26,7 @@ import type { MmStruct } from './MmStruct.js';
 import type { Page } from './Page.js';
 import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
 import { page_add_anon_rmap, page_add_file_rmap, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
-import { add_to_swap_cache_fresh, free_swap_and_cache, lookup_swap_cache, swap_free, try_to_free_swap } from './swap.js';
+import { free_swap_and_cache, read_swap_cache_async, swap_free, try_to_free_swap } from './swap.js';
 import type { Vma } from './Vma.js';
 import { FOLL_FORCE, FOLL_GET, FOLL_REMOTE } from './flags.js';
 import { __get_user_pages, gup_put_page } from './gup.js';
@@ -347,22 +347,8 @@ function* do_swap_page(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
   const entry = pte.swp;
   const swpExclusive = pte.swpExclusive;
   const swpUffdWp = pte.uffdWp;
-  let page = lookup_swap_cache(k, entry);
-  if (page === null) {
-    const fresh = k.alloc_page();
-    if (fresh === null) return VM_FAULT_OOM;
-    // __read_swap_cache_async(): the new page joins the swap cache locked; the read unlocks it.
-    page = lookup_swap_cache(k, entry);
-    if (page === null) {
-      fresh.lock.trylock(f.t);
-      add_to_swap_cache_fresh(k, fresh, entry);
-      k.stats.swapIns++;
-      page = fresh;
-      k.tracing && k.log(f.t, 'do_swap_page', `read swap ${entry} into ${page}`);
-      yield fresh.obj * 4 + WRITE; // swap_readpage()
-      fresh.lock.unlock(f.t);
-    } else k.put_page(fresh);
-  }
+  const page = yield* read_swap_cache_async(k, f.t, entry, true, 'do_swap_page', '');
+  if (page === null) return VM_FAULT_OOM;
   if (!(yield* lock_page_or_retry(k, f, page))) {
     k.put_page(page);
     return VM_FAULT_RETRY;

@@ -1,5 +1,7 @@
 import { BUG_ON, KernelBug } from '../bug.js';
 import type { Kernel } from '../Kernel.js';
+import { WRITE } from '../sched/Access.js';
+import type { KGen, Task } from '../sched/Task.js';
 import type { Page } from './Page.js';
 import type { PageData } from './PageData.js';
 
@@ -131,4 +133,30 @@ export function add_to_swap_cache_fresh(k: Kernel, page: Page, entry: number): v
   page.swapEntry = entry;
   page.anon = true;
   k.get_page(page);
+}
+
+/**
+ * swapin: find the page for a swap entry in the swap cache, or read it in (__read_swap_cache_async()
+ * then swap_readpage(): the new page joins the swap cache locked, the read unlocks it). Returns the
+ * page with a reference for the caller, or null when no page could be allocated. Shared by
+ * do_swap_page() and shmem_swapin_folio(), as the kernel's swapin path is.
+ */
+export function* read_swap_cache_async(k: Kernel, t: Task, entry: number, anon: boolean, fn: string, what: string): KGen<Page | null> {
+  let page = lookup_swap_cache(k, entry);
+  if (page !== null) return page;
+  const fresh = k.alloc_page();
+  if (fresh === null) return null;
+  page = lookup_swap_cache(k, entry);
+  if (page !== null) {
+    k.put_page(fresh);
+    return page;
+  }
+  fresh.lock.trylock(t);
+  add_to_swap_cache_fresh(k, fresh, entry);
+  fresh.anon = anon;
+  k.stats.swapIns++;
+  k.tracing && k.log(t, fn, `${what}read swap ${entry} into ${fresh}`);
+  yield fresh.obj * 4 + WRITE; // swap_readpage()
+  fresh.lock.unlock(t);
+  return fresh;
 }

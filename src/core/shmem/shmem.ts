@@ -20,7 +20,7 @@ import { zap_pte_range } from '../mm/memory.js';
 import type { MmStruct } from '../mm/MmStruct.js';
 import type { Page } from '../mm/Page.js';
 import { PTE_NONE, PTE_PRESENT } from '../mm/Pte.js';
-import { add_to_swap_cache_fresh, delete_from_swap_cache, lookup_swap_cache, swap_free } from '../mm/swap.js';
+import { delete_from_swap_cache, read_swap_cache_async, swap_free } from '../mm/swap.js';
 import type { Vma } from '../mm/Vma.js';
 import { WRITE } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
@@ -94,22 +94,8 @@ export function shmem_delete_from_page_cache(k: Kernel, page: Page): void {
  * shmem_swapin_page does, then replace the xarray's swap entry with the page).
  */
 function* shmem_swapin(k: Kernel, t: Task, file: ShmemFile, index: number, entry: number): KGen<number> {
-  let page = lookup_swap_cache(k, entry);
-  if (page === null) {
-    const fresh = k.alloc_page();
-    if (fresh === null) return VM_FAULT_OOM;
-    page = lookup_swap_cache(k, entry);
-    if (page === null) {
-      fresh.lock.trylock(t);
-      add_to_swap_cache_fresh(k, fresh, entry);
-      fresh.anon = false;
-      k.stats.swapIns++;
-      page = fresh;
-      k.tracing && k.log(t, 'shmem_swapin', `${file.name}[${index}]: read swap ${entry} into ${page}`);
-      yield fresh.obj * 4 + WRITE; // swap_readpage()
-      fresh.lock.unlock(t);
-    } else k.put_page(fresh);
-  }
+  const page = yield* read_swap_cache_async(k, t, entry, false, 'shmem_swapin', `${file.name}[${index}]: `);
+  if (page === null) return VM_FAULT_OOM;
   yield* page.lock.lock(t);
   if (file.swapped.get(index) === entry && page.swapcache && page.swapEntry === entry) {
     file.swapped.delete(index);

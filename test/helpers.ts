@@ -14,3 +14,27 @@ export function registry(): Registry {
 export function workload(yaml: string, id = 'test/inline', reg = registry()): Workload {
   return parseWorkload(yaml, `${id}.yaml`, id, reg);
 }
+
+/**
+ * The parent writes a page, forks, and writes it again after the child is up; the child then reads
+ * it: fork, COW and do_wp_page all run. A strategy that reuses the shared page leaks the write.
+ */
+export function forkThenWriteWorkload(): Workload {
+  return workload(`
+title: parent writes a COW-shared page after fork; the child reads it
+processes:
+  P:
+    vmas: { buf: { pages: 1 } }
+    threads:
+      main:
+        - write: { at: buf, fill: 0x11 }
+        - fork: C
+        - write: { at: buf, fill: 0x22 }
+        - post: written
+  C:
+    threads:
+      main:
+        - await: written
+        - read: { at: buf }
+`);
+}

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compose, type Strategy } from '../../../src/core/Strategy.js';
 import { explore } from '../../../src/harness/explore/explore.js';
-import { workload } from '../../helpers.js';
+import { forkThenWriteWorkload, workload } from '../../helpers.js';
 
-const forkThenWrite = workload(`
-title: parent writes a COW-shared page after fork; the child reads it
-processes:
-  P:
-    vmas: { buf: { pages: 1 } }
-    threads:
-      main:
-        - write: { at: buf, fill: 0x11 }
-        - fork: C
-        - write: { at: buf, fill: 0x22 }
-        - post: written
-  C:
-    threads:
-      main:
-        - await: written
-        - read: { at: buf }
-`);
+const forkThenWrite = forkThenWriteWorkload();
 
 describe('the oracle catches a deliberately broken strategy', () => {
   it("a do_wp_page that always reuses leaks the parent's write into the child", () => {

@@ -3,26 +3,9 @@ import { compose, type Strategy } from '../../../src/core/Strategy.js';
 import type { KGen } from '../../../src/core/sched/Task.js';
 import { explore, replayExecution } from '../../../src/harness/explore/explore.js';
 import { decodeToken } from '../../../src/harness/replayToken.js';
-import { workload } from '../../helpers.js';
+import { forkThenWriteWorkload } from '../../helpers.js';
 
-/** The parent writes a page, forks, and writes it again: fork, COW and do_wp_page all run. */
-const forkThenWrite = workload(`
-title: fork then write
-processes:
-  P:
-    vmas: { buf: { pages: 1 } }
-    threads:
-      main:
-        - write: { at: buf, fill: 0x11 }
-        - fork: C
-        - write: { at: buf, fill: 0x22 }
-        - post: written
-  C:
-    threads:
-      main:
-        - await: written
-        - read: { at: buf }
-`);
+const forkThenWrite = forkThenWriteWorkload();
 
 const strategy = (name: string, hooks: Strategy['hooks']): Strategy => ({ name, family: 'test', summary: 'broken on purpose', refs: [], hooks });
 

@@ -1,6 +1,8 @@
 import { RwSem } from '../sched/RwSem.js';
 import { SpinLock } from '../sched/SpinLock.js';
 import type { Scheduler } from '../sched/Scheduler.js';
+import { WRITE } from '../sched/Access.js';
+import { stableObject } from '../sched/Footprint.js';
 import { Pte } from './Pte.js';
 import type { Vma } from './Vma.js';
 
@@ -12,7 +14,7 @@ export class MmStruct {
   readonly mmap_lock: RwSem;
   readonly ptl: SpinLock;
   vmas: Vma[] = [];
-  readonly pt = new Map<number, Pte>();
+  readonly pt: PageTable;
   /** MMF_HAS_PINNED (mm->has_pinned before 5.13): some FOLL_PIN happened in this mm. */
   hasPinned = false;
   /** Torn down by exit_mmap. */
@@ -29,6 +31,7 @@ export class MmStruct {
   ) {
     this.mmap_lock = new RwSem(sched, `${name}.mmap_lock`);
     this.ptl = new SpinLock(sched, `${name}.ptl`);
+    this.pt = new PageTable(sched);
   }
 
   find_vma(vpn: number): Vma | null {
@@ -45,9 +48,27 @@ export class MmStruct {
   pte(vpn: number): Pte {
     let p = this.pt.get(vpn);
     if (p === undefined) {
-      p = new Pte(this.sched.newObject(), vpn);
+      p = new Pte(stableObject(0, this.id, vpn), vpn);
       this.pt.set(vpn, p);
+      this.sched.touch(p.obj * 4 + WRITE);
     }
+    return p;
+  }
+}
+
+/**
+ * The page table: pte slots by virtual page number. Every walk to a slot counts as writing it for
+ * partial-order reduction. Most pte writes happen under the PTL, which orders them anyway; what
+ * this catches is the lockless walkers (gup_fast, a user access through the TLB) meeting a writer.
+ */
+export class PageTable extends Map<number, Pte> {
+  constructor(readonly sched: Scheduler) {
+    super();
+  }
+
+  override get(vpn: number): Pte | undefined {
+    const p = super.get(vpn);
+    if (p !== undefined && this.sched.fp !== null) this.sched.fp.touch(p.obj * 4 + WRITE);
     return p;
   }
 }

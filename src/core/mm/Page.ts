@@ -2,6 +2,7 @@ import { Mutex } from '../sched/Mutex.js';
 import type { Scheduler } from '../sched/Scheduler.js';
 import type { MmStruct } from './MmStruct.js';
 import { PageData } from './PageData.js';
+import { READ, WRITE } from '../sched/Access.js';
 import type { ShmemFile } from '../shmem/shmem.js';
 
 /** include/linux/mm.h: a FOLL_PIN on a small page adds this much to its refcount. */
@@ -20,21 +21,19 @@ export interface RmapItem {
  */
 export class Page {
   readonly obj: number;
-  refcount = 1;
-  mapcount = 0;
+  private _refcount = 1;
+  private _mapcount = 0;
   /** PageAnon. */
   anon = false;
-  /** PageSwapCache, with the entry it caches. */
-  swapcache = false;
+  private _swapcache = false;
   swapEntry = 0;
-  /** PageAnonExclusive (5.19): only one mm can map this anon page. Kept by every kernel model; only some strategies consult it. */
-  anonExclusive = false;
+  private _anonExclusive = false;
   dirty = false;
   /** The 2009 fork-copy patch's PG_gup: GUP touched this page since it was allocated. */
   gupMarked = false;
   /** ZERO_PAGE: shared, read-only, never counted. */
   readonly zero: boolean;
-  freed = false;
+  private _freed = false;
   /** page->mapping and page->index of a page-cache (shmem) page; the page cache holds one reference. */
   mapping: ShmemFile | null = null;
   index = 0;
@@ -43,11 +42,65 @@ export class Page {
   readonly rmap: RmapItem[] = [];
   readonly data: PageData;
 
-  constructor(sched: Scheduler, readonly pfn: number, pageSize: number, zero = false) {
+  constructor(readonly sched: Scheduler, readonly pfn: number, pageSize: number, zero = false) {
     this.obj = sched.newObject();
     this.lock = new Mutex(sched, `page ${pfn} lock`);
-    this.data = new PageData(pageSize);
+    this.data = new PageData(pageSize, this);
     this.zero = zero;
+  }
+
+  /*
+   * The counts and flags other CPUs change without the page table lock (gup_fast's reference, a
+   * DMA completion's put_page, reuse_swap_page's checks) are read and written through accessors
+   * that record the access for partial-order reduction (Scheduler.fp; a null check otherwise).
+   */
+  /** For footprints: a read (false) or write (true) of this page's state. */
+  touch(write: boolean): void {
+    const fp = this.sched.fp;
+    if (fp !== null) fp.touch(this.obj * 4 + (write ? WRITE : READ));
+  }
+
+  get refcount(): number {
+    this.touch(false);
+    return this._refcount;
+  }
+  set refcount(v: number) {
+    this.touch(true);
+    this._refcount = v;
+  }
+  get mapcount(): number {
+    this.touch(false);
+    return this._mapcount;
+  }
+  set mapcount(v: number) {
+    this.touch(true);
+    this._mapcount = v;
+  }
+  /** PageSwapCache, with the entry it caches. */
+  get swapcache(): boolean {
+    this.touch(false);
+    return this._swapcache;
+  }
+  set swapcache(v: boolean) {
+    this.touch(true);
+    this._swapcache = v;
+  }
+  /** PageAnonExclusive (5.19): only one mm can map this anon page. Kept by every kernel model; only some strategies consult it. */
+  get anonExclusive(): boolean {
+    this.touch(false);
+    return this._anonExclusive;
+  }
+  set anonExclusive(v: boolean) {
+    this.touch(true);
+    this._anonExclusive = v;
+  }
+  get freed(): boolean {
+    this.touch(false);
+    return this._freed;
+  }
+  set freed(v: boolean) {
+    this.touch(true);
+    this._freed = v;
   }
 
   /** page_maybe_dma_pinned() for a small page. */

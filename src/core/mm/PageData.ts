@@ -8,20 +8,28 @@ export class PageData {
   s: number[] = [0];
   v: number[] = [0];
 
-  constructor(readonly size: number) {}
+  constructor(
+    readonly size: number,
+    /** The page holding these bytes, whose footprint records reads and writes (none for copies). */
+    readonly page: { touch(write: boolean): void } | null = null,
+  ) {}
 
   copyFrom(o: PageData): void {
+    if (this.page !== null) this.page.touch(true);
+    if (o.page !== null) o.page.touch(false);
     this.s = o.s.slice();
     this.v = o.v.slice();
   }
 
   clone(): PageData {
+    if (this.page !== null) this.page.touch(false);
     const d = new PageData(this.size);
     d.copyFrom(this);
     return d;
   }
 
   at(i: number): number {
+    if (this.page !== null) this.page.touch(false);
     const s = this.s;
     let r = 0;
     while (r + 1 < s.length && s[r + 1]! <= i) r++;
@@ -36,6 +44,7 @@ export class PageData {
   /** Set bytes [lo, hi) to `val`. */
   fill(val: number, lo: number, hi: number): void {
     if (lo >= hi) return;
+    if (this.page !== null) this.page.touch(true);
     const s = this.s;
     const v = this.v;
     const ns: number[] = [];
@@ -61,6 +70,7 @@ export class PageData {
 
   /** Append the runs of [lo, hi) to `out` as (start, end, value) triples, shifted by `base - lo`. */
   read(lo: number, hi: number, out: number[], base: number): void {
+    if (this.page !== null) this.page.touch(false);
     const s = this.s;
     const n = s.length;
     for (let r = 0; r < n; r++) {

@@ -1,3 +1,4 @@
+import type { FootprintLog } from './Footprint.js';
 import type { Task } from './Task.js';
 
 /**
@@ -5,13 +6,18 @@ import type { Task } from './Task.js';
  * strategies (DFS, random, PCT, replay) are choosers; the scheduler knows nothing else about them.
  */
 export interface Chooser {
-  /** `runnable` holds `n` tasks ordered by id; `cur` is the task that ran last (may be blocked or done). */
-  choose(runnable: Task[], n: number, cur: Task | null): Task;
+  /**
+   * `runnable` holds `n` tasks ordered by id; `cur` is the task that ran last (may be blocked or
+   * done). Null abandons the execution (it can only repeat what was explored already).
+   */
+  choose(runnable: Task[], n: number, cur: Task | null): Task | null;
   /**
    * A spurious-wakeup point: `cands` holds `n` sleeping tasks that may be woken spuriously now;
    * return the one to wake, or null (the default: nobody). Choosers without it never wake anyone.
    */
   spurious?(cands: Task[], n: number): Task | null;
+  /** Set to have the scheduler log every step's footprint here. */
+  footprints?: FootprintLog | null;
 }
 
 /** The schedule with no preemptions: keep running the current task, else the lowest-numbered one. */

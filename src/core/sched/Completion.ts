@@ -15,6 +15,7 @@ export class Completion {
    * or sleeping and being woken by complete(), lead to the same state.
    */
   *wait(t: Task, killable = false): KGen<boolean> {
+    this.wq.checked();
     while (!this.done) {
       if (killable && t.fatal) return false;
       yield* this.wq.wait(t, killable);

@@ -1,4 +1,4 @@
-import { BLOCK, LOCK } from './Access.js';
+import { BLOCK, LOCK, WRITE } from './Access.js';
 import type { KGen, Task } from './Task.js';
 import type { Scheduler } from './Scheduler.js';
 import { KernelBug } from '../bug.js';
@@ -8,8 +8,13 @@ export class Mutex {
   readonly id: number;
   owner: Task | null = null;
   private waiters: Task[] = [];
-  constructor(readonly sched: Scheduler, readonly label: string) {
-    this.id = sched.newObject();
+  constructor(
+    readonly sched: Scheduler,
+    readonly label: string,
+    /** A fixed object number, for a lock created lazily by whichever thread gets there first. */
+    id?: number,
+  ) {
+    this.id = id ?? sched.newObject();
   }
 
   /** mutex_lock / lock_page. With `killable`, returns false if a fatal signal ends the wait. */
@@ -30,6 +35,7 @@ export class Mutex {
   }
 
   trylock(t: Task): boolean {
+    this.sched.touch(this.id * 4 + LOCK);
     if (this.owner !== null) return false;
     this.owner = t;
     this.sched.stats.lockAcquires++;
@@ -39,6 +45,7 @@ export class Mutex {
   unlock(t: Task): void {
     if (this.owner !== t) throw new KernelBug(`unlock of ${this.label} by ${t.name}, owner ${this.owner?.name ?? 'none'}`);
     this.owner = null;
+    this.sched.touch(this.id * 4 + WRITE);
     const ws = this.waiters;
     if (ws.length) {
       this.waiters = [];

@@ -1,4 +1,4 @@
-import { BLOCK, LOCK } from './Access.js';
+import { BLOCK, LOCK, WRITE } from './Access.js';
 import type { KGen, Task } from './Task.js';
 import type { Scheduler } from './Scheduler.js';
 import { KernelBug } from '../bug.js';
@@ -76,6 +76,7 @@ export class RwSem {
   }
 
   private released(t: Task, writer = false): void {
+    this.sched.touch(this.id * 4 + WRITE);
     const held = this.sched.steps - (this.since.get(t) ?? this.sched.steps);
     this.since.delete(t);
     if (held > this.maxHold) this.maxHold = held;

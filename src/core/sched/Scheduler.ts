@@ -1,6 +1,8 @@
 import { Stats } from '../stats.js';
 import type { TraceEvent } from '../trace.js';
 import type { Chooser } from './Chooser.js';
+import { stableObject, type FootprintLog } from './Footprint.js';
+import { READ, WRITE } from './Access.js';
 import { KernelBug, Livelock } from '../bug.js';
 import { BLOCKED, DONE, RUNNABLE, Task, type KGen } from './Task.js';
 
@@ -9,7 +11,9 @@ export type RunEnd =
   | { kind: 'deadlock'; blocked: string[] }
   | { kind: 'livelock'; steps: number; message?: string }
   | { kind: 'bug'; message: string; task: string }
-  | { kind: 'error'; message: string; task: string };
+  | { kind: 'error'; message: string; task: string }
+  /** The chooser abandoned the execution (partial-order reduction: it only repeats explored traces). */
+  | { kind: 'pruned' };
 
 /** Thrown by code that must abandon an execution on purpose (e.g. a fatal signal unwinding). */
 export class ThreadExit extends Error {}
@@ -32,11 +36,20 @@ export class Scheduler {
   onTaskExit: ((t: Task) => void) | null = null;
   /** Called between steps; may stop the run early (e.g. a spurious-wakeup injector). */
   beforeStep: ((s: Scheduler) => void) | null = null;
+  /** Each step's footprint, when the chooser asked for it (partial-order reduction, trace counting). */
+  readonly fp: FootprintLog | null;
 
   constructor(
     public chooser: Chooser,
     readonly maxSteps: number,
-  ) {}
+  ) {
+    this.fp = chooser.footprints ?? null;
+  }
+
+  /** Record that the running step touches an object (see FootprintLog). */
+  touch(a: number): void {
+    if (this.fp !== null) this.fp.touch(a);
+  }
 
   newObject(): number {
     return this.nextObj++;
@@ -46,6 +59,12 @@ export class Scheduler {
     const t = new Task(this, this.tasks.length, name, owner, kernelThread);
     t.gen = body(t);
     this.tasks.push(t);
+    if (this.fp !== null && this.steps > 0) {
+      // Spawned by a running step (a work item queued): its first step happens after that one.
+      const born = stableObject(4, 0, t.id) * 4;
+      this.fp.touch(born + WRITE);
+      t.pending = born + READ;
+    }
     return t;
   }
 
@@ -78,15 +97,22 @@ export class Scheduler {
         this.stats.steps = this.steps;
         return { kind: 'livelock', steps: this.steps };
       }
-      let next: Task;
+      let next: Task | null;
+      let cp = -1;
       if (n === 1) next = runnable[0]!;
       else {
+        cp = this.choicePoints;
         next = this.chooser.choose(runnable, n, cur);
         this.choicePoints++;
+        if (next === null) {
+          this.stats.steps = this.steps;
+          return { kind: 'pruned' };
+        }
       }
       cur = next;
       this.current = next;
       this.steps++;
+      if (this.fp !== null) this.fp.beginStep(next.id, next.pending, cp);
       try {
         const r = next.gen.next();
         if (r.done === true) this.finish(next);

@@ -1,4 +1,4 @@
-import { BLOCK, LOCK } from './Access.js';
+import { BLOCK, LOCK, WRITE } from './Access.js';
 import type { KGen, Task } from './Task.js';
 import type { Scheduler } from './Scheduler.js';
 import { KernelBug } from '../bug.js';
@@ -28,6 +28,7 @@ export class SpinLock {
   }
 
   trylock(t: Task): boolean {
+    this.sched.touch(this.id * 4 + LOCK);
     if (this.owner !== null) return false;
     this.owner = t;
     this.sched.stats.lockAcquires++;
@@ -37,6 +38,7 @@ export class SpinLock {
   unlock(t: Task): void {
     if (this.owner !== t) throw new KernelBug(`spin_unlock(${this.label}) by ${t.name}, owner ${this.owner?.name ?? 'none'}`);
     this.owner = null;
+    this.sched.touch(this.id * 4 + WRITE);
     const ws = this.waiters;
     if (ws.length) {
       this.waiters = [];

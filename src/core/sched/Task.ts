@@ -63,6 +63,8 @@ export class Task {
   wake(): void {
     this.prepared = false;
     if (this.state === BLOCKED) {
+      // Whoever wakes a sleeper touches what it sleeps on: its next step is ordered after the wake.
+      if (this.pending >= 0) this.sched.touch(this.pending - (this.pending & 3) + 1);
       this.state = RUNNABLE;
       this.blockedOn = null;
       this.killable = false;

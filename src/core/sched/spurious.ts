@@ -41,6 +41,7 @@ export class SpuriousWakeups {
     else this.budget--;
     this.sched.stats.spuriousWakeups++;
     this.sched.trace !== null && this.sched.log(c, 'wake_up_process', stray ? 'late rwsem wake_q wakeup (spurious)' : 'spurious wakeup');
+    this.sched.fp?.beginPseudo(c.id, c.pending >= 0 ? c.pending - (c.pending & 3) + 1 : -1);
     c.wakeSpuriously();
   }
 }

@@ -10,6 +10,7 @@
  * and userEventsSyncFault); which word and bit the kernel touches is the ABI question (hooks
  * userEventsRegGet and userEventsAlignAddrBit).
  */
+import { stableObject } from '../sched/Footprint.js';
 import { BUG_ON, Livelock } from '../bug.js';
 import type { Kernel } from '../Kernel.js';
 import { FAULT_FLAG_REMOTE, FAULT_FLAG_WRITE, FOLL_NOFAULT, FOLL_PIN, FOLL_REMOTE, FOLL_WRITE } from '../mm/flags.js';
@@ -113,7 +114,7 @@ export class UserEvents {
   }
 
   constructor(readonly k: Kernel) {
-    this.event_mutex = new Mutex(k.sched, 'event_mutex');
+    this.event_mutex = new Mutex(k.sched, 'event_mutex', stableObject(2, 0, 0));
   }
 
   nextWorker(): string {

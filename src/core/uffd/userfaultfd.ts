@@ -294,6 +294,10 @@ export function* wake_userfault(k: Kernel, t: Task, ctx: UserfaultfdCtx, start: 
  */
 export function* userfaultfd_read(k: Kernel, t: Task, ctxs: UserfaultfdCtx[], stop: () => boolean, alsoWake: WaitQueue | null): KGen<UffdMsg | null> {
   for (;;) {
+    // The queues, events and release flag below change only with a wake of fd_wqh (or of the
+    // handler's own event): reading them is ordered against those wakes.
+    for (const ctx of ctxs) ctx.fdWq.checked();
+    alsoWake?.checked();
     for (const ctx of ctxs) {
       if (ctx.pending.length === 0) continue;
       yield* ctx.wqhLock.lock(t);

@@ -9,6 +9,7 @@ export const awaitOp = defineOp({
   *run({ t, ex }, e) {
     const ev = ex.event(e);
     // A futex wait: a fatal signal (the process dying of SIGBUS or SIGKILL) ends it.
+    ev.wq.checked();
     while (!ev.posted && !t.fatal) yield* ev.wq.wait(t, true);
     return null;
   },

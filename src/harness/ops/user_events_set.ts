@@ -1,3 +1,5 @@
+import { WRITE } from '../../core/sched/Access.js';
+import { ORACLE_EVENTS } from '../oracle/Oracle.js';
 import { z } from 'zod';
 import { event_enable_write } from '../../core/trace/user_events.js';
 import { defineOp } from './OpDef.js';
@@ -15,9 +17,11 @@ export const user_events_set = defineOp({
   refs: () => ({}),
   *run({ k, t, ex }, a) {
     ex.oracle.eventSetsInFlight++;
+    k.sched.touch(ORACLE_EVENTS * 4 + WRITE);
     yield* event_enable_write(k, t, a.event, a.enabled);
     ex.oracle.setEvent(a.event, a.enabled);
     ex.oracle.eventSetsInFlight--;
+    k.sched.touch(ORACLE_EVENTS * 4 + WRITE);
     return null;
   },
 });

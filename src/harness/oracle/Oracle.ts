@@ -1,8 +1,15 @@
+import { stableObject } from '../../core/sched/Footprint.js';
 import type { InvariantId } from './invariants.js';
 import type { Runs } from '../../core/mm/PageData.js';
 import { LogicalMemory, type WriteKind, type WriteRec } from './LogicalMemory.js';
 
 /** How an observation was made; decides which invariant a wrong value violates. */
+/**
+ * The oracle's view of user_events (which sets are in flight, each event's state) as one object for
+ * partial-order reduction: the exit-time enable-bit judgement reads it, user_events_set writes it.
+ */
+export const ORACLE_EVENTS = stableObject(3, 0, 0);
+
 export type Channel = 'cpu' | 'device' | 'pipe' | 'final';
 
 export interface Mismatch {

@@ -15,7 +15,8 @@ import type { Stats } from '../../core/stats.js';
 import { user_event_mm_remove, user_events_fork, user_events_state } from '../../core/trace/user_events.js';
 import { OPS } from '../ops/index.js';
 import type { InvariantId, Violation } from '../oracle/invariants.js';
-import { Oracle, type Channel, type EnableBit } from '../oracle/Oracle.js';
+import { ORACLE_EVENTS, Oracle, type Channel, type EnableBit } from '../oracle/Oracle.js';
+import { READ } from '../../core/sched/Access.js';
 import type { ProcessDecl, ThreadDecl, Workload } from '../workload/types.js';
 import { Proc } from './Proc.js';
 import { guardedHooks } from './guardHooks.js';
@@ -24,6 +25,14 @@ import { KernelBug } from '../../core/bug.js';
 import { UffdState } from './UffdState.js';
 import { SpuriousWakeups } from '../../core/sched/spurious.js';
 import { userfaultfd_release } from '../../core/uffd/userfaultfd.js';
+import { stableObject } from '../../core/sched/Footprint.js';
+
+/** 16 bits of a name, for object numbers that do not depend on creation order. */
+function nameHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) & 0xffff;
+  return h;
+}
 
 export interface ExecutionOptions {
   trace: boolean;
@@ -76,7 +85,11 @@ export class Execution {
       const k = this.k;
       k.debugVm = true;
       k.sched.beforeStep = () => {
+        // CONFIG_DEBUG_VM reads everything; it is not part of any step's footprint.
+        const fp = k.sched.fp;
+        if (fp !== null) fp.muted = true;
         const bad = check_model(k);
+        if (fp !== null) fp.muted = false;
         if (bad !== null) throw new KernelBug(`CONFIG_DEBUG_VM: ${bad}`);
       };
     }
@@ -117,6 +130,8 @@ export class Execution {
       case 'error':
         error = `${end.task}: ${end.message}`;
         break;
+      case 'pruned':
+        return { violations: [], stats: this.k.stats, end, error: null };
       case 'done':
         shmem_evict_all(this.k);
         this.checkTeardown();
@@ -155,7 +170,7 @@ export class Execution {
   event(name: string): { posted: boolean; wq: WaitQueue } {
     let e = this.events.get(name);
     if (e === undefined) {
-      e = { posted: false, wq: new WaitQueue(this.k.sched, `event ${name}`) };
+      e = { posted: false, wq: new WaitQueue(this.k.sched, `event ${name}`, stableObject(1, nameHash(name), 0)) };
       this.events.set(name, e);
     }
     return e;
@@ -254,8 +269,15 @@ export class Execution {
    */
   private checkEnableBits(proc: Proc): void {
     const bits = this.oracle.enableBits(proc.name);
-    if (bits.length === 0 || this.oracle.eventSetsInFlight > 0) return;
+    if (bits.length === 0) return;
+    // What this judgement reads, for partial-order reduction: the tracers' sets in flight, the
+    // mutex that orders enabler state (FAULTING) and the VMA protections mprotect changes.
+    const sched = this.k.sched;
+    sched.touch(ORACLE_EVENTS * 4 + READ);
+    sched.touch(proc.mm.mmap_lock.id * 4 + READ);
+    if (this.oracle.eventSetsInFlight > 0) return;
     const ue = user_events_state(this.k);
+    if (ue !== null) sched.touch(ue.event_mutex.id * 4 + READ);
     if (ue !== null) {
       if (ue.event_mutex.owner !== null) return;
       if (ue.byMm.get(proc.mm)?.enablers.some((e) => e.faulting)) return;

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { LOCK, READ, WRITE, accessKind, accessObj } from '../../../src/core/sched/Access.js';
+import type { Chooser } from '../../../src/core/sched/Chooser.js';
+import { FootprintLog } from '../../../src/core/sched/Footprint.js';
+import { Mutex } from '../../../src/core/sched/Mutex.js';
+import { Scheduler } from '../../../src/core/sched/Scheduler.js';
+import { SpinLock } from '../../../src/core/sched/SpinLock.js';
+import type { KGen, Task } from '../../../src/core/sched/Task.js';
+import { WaitQueue } from '../../../src/core/sched/WaitQueue.js';
+import { Page } from '../../../src/core/mm/Page.js';
+import { MmStruct } from '../../../src/core/mm/MmStruct.js';
+
+/** Runs the lowest-numbered runnable task; logs footprints. */
+function logging(): Chooser & { footprints: FootprintLog } {
+  return { footprints: new FootprintLog(), choose: (r) => r[0]! };
+}
+
+/** The accesses step `i` recorded, as [object, kind] pairs. */
+function steps(log: FootprintLog): [number, number][][] {
+  const out: [number, number][][] = [];
+  for (let i = 0; i < log.length; i++) out.push(log.footprint(i).map((a) => [accessObj(a), accessKind(a)]));
+  return out;
+}
+
+describe('FootprintLog: what a step touches beyond what it announced', () => {
+  it('records the announced access first, then a lock released inside the step', () => {
+    const c = logging();
+    const s = new Scheduler(c, 100);
+    const l = new SpinLock(s, 'l');
+    const x = s.newObject();
+    s.spawn('A', null, false, function* (t: Task): KGen {
+      yield* l.lock(t);
+      yield x * 4 + WRITE;
+      l.unlock(t);
+    });
+    s.run();
+    const st = steps(c.footprints);
+    expect(st[1]).toEqual([[l.id, LOCK]]);
+    // The step that writes x also drops the lock: a waiter's acquire depends on it.
+    expect(st[2]).toEqual([
+      [x, WRITE],
+      [l.id, WRITE],
+    ]);
+  });
+
+  it('records a trylock as a lock access even when it fails', () => {
+    const c = logging();
+    const s = new Scheduler(c, 100);
+    const m = new Mutex(s, 'm');
+    let got: boolean | null = null;
+    s.spawn('A', null, false, function* (t: Task): KGen {
+      yield s.newObject() * 4 + READ;
+      got = m.trylock(t);
+    });
+    s.run();
+    expect(got).toBe(true);
+    expect(steps(c.footprints)[1]).toContainEqual([m.id, LOCK]);
+  });
+
+  it('orders a wake after the sleep it ends: the waker writes what the sleeper waits on', () => {
+    const c = logging();
+    const s = new Scheduler(c, 100);
+    const wq = new WaitQueue(s, 'wq');
+    let flag = false;
+    s.spawn('sleeper', null, false, function* (t: Task): KGen {
+      while (!flag) yield* wq.wait(t);
+    });
+    s.spawn('waker', null, false, function* (): KGen {
+      yield s.newObject() * 4 + WRITE;
+      flag = true;
+      wq.wakeAll();
+    });
+    s.run();
+    const log = c.footprints;
+    const waker = [...Array(log.length).keys()].find((i) => log.task[i] === 1 && log.footprint(i).includes(wq.id * 4 + WRITE));
+    expect(waker).toBeDefined();
+  });
+
+  it('records page counts and bytes as accesses of the page, reads as reads', () => {
+    const c = logging();
+    const s = new Scheduler(c, 100);
+    const page = new Page(s, 1, 4096);
+    const anchor = s.newObject();
+    s.spawn('A', null, false, function* (): KGen {
+      yield anchor * 4 + READ;
+      void page.refcount;
+      yield anchor * 4 + READ;
+      page.refcount++;
+      yield anchor * 4 + READ;
+      page.data.fill(0xaa, 0, 16);
+    });
+    s.run();
+    const st = steps(c.footprints);
+    expect(st[1]).toContainEqual([page.obj, READ]);
+    expect(st[1]).not.toContainEqual([page.obj, WRITE]);
+    expect(st[2]).toContainEqual([page.obj, WRITE]);
+    expect(st[3]).toContainEqual([page.obj, WRITE]);
+  });
+
+  it('names a pte slot the same whoever creates it first, and records every walk to it', () => {
+    const mk = () => {
+      const c = logging();
+      const s = new Scheduler(c, 100);
+      for (let i = 0; i < 5; i++) s.newObject();
+      return { c, s, mm: new MmStruct(s, 3, 'P') };
+    };
+    const a = mk();
+    const b = mk();
+    b.s.newObject();
+    b.mm.pte(20);
+    expect(a.mm.pte(17).obj).toBe(b.mm.pte(17).obj);
+    a.s.spawn('A', null, false, function* (): KGen {
+      yield a.s.newObject() * 4 + READ;
+      a.mm.pt.get(17);
+    });
+    a.s.run();
+    expect(steps(a.c.footprints)[1]).toContainEqual([a.mm.pte(17).obj, WRITE]);
+  });
+
+  it('records nothing when no explorer asked for footprints', () => {
+    const s = new Scheduler({ choose: (r) => r[0]! }, 100);
+    expect(s.fp).toBeNull();
+    const page = new Page(s, 1, 4096);
+    page.refcount++;
+    expect(page.refcount).toBe(2);
+  });
+
+  it('orders a spawned task after the step that spawned it', () => {
+    const c = logging();
+    const s = new Scheduler(c, 100);
+    s.spawn('parent', null, false, function* (): KGen {
+      yield s.newObject() * 4 + READ;
+      s.spawn('worker', null, true, function* (): KGen {
+        yield s.newObject() * 4 + READ;
+      });
+    });
+    s.run();
+    const log = c.footprints;
+    const parentStep = log.task.indexOf(0, 1);
+    const workerStep = log.task.indexOf(1);
+    expect(log.dependent(parentStep, workerStep)).toBe(true);
+  });
+});

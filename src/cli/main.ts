@@ -256,7 +256,7 @@ function addRunOptions(c: Command): Command {
   return c
     .option('--strategy <names>', 'strategies or kernels to run, comma-separated (compose with +); default: the family\'s and every kernel')
     .option('--family <name>', 'only workloads of this family')
-    .addOption(new Option('--explore <mode>', 'exploration').choices(['exhaustive', 'random', 'pct', 'dpor']))
+    .addOption(new Option('--explore <mode>', 'exploration').choices(['exhaustive', 'dfs', 'random', 'pct', 'dpor']))
     .option('--budget <n>', 'executions per workload × strategy', positiveInt('--budget'))
     .option('--seed <n>', 'seed for random and pct exploration', nonNegativeInt('--seed'))
     .option('--preemptions <n>', 'preemption bound for exhaustive exploration', nonNegativeInt('--preemptions'))

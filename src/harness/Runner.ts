@@ -1,3 +1,4 @@
+import { reportedMode, type ExploreMode } from './workload/types.js';
 import type { Kernel } from '../core/Strategy.js';
 import { SPLIT_AFTER, splits, explore, finishRun, planSubtrees, type Best, type ExploreOptions, type Segment } from './explore/explore.js';
 import type { Registry } from './registry.js';
@@ -133,7 +134,7 @@ function stoppedRun(p: PlannedRun, o: Outcome, budgetMs: number, mode: string): 
     violations: [],
     expected: null,
     matchesExpected: null,
-    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions: 0, complete: false, steps: 0, ms: budgetMs },
+    exploration: { mode: reportedMode(mode as ExploreMode), executions: 0, complete: false, steps: 0, ms: budgetMs },
     cost,
   };
   if ('timeout' in o) {

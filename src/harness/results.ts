@@ -45,7 +45,18 @@ export interface RunResult {
   violations: ViolationResult[];
   expected: string[] | null;
   matchesExpected: boolean | null;
-  exploration: { mode: string; executions: number; complete: boolean; steps: number; ms: number; preemptions?: number };
+  exploration: {
+    mode: string;
+    executions: number;
+    complete: boolean;
+    steps: number;
+    ms: number;
+    preemptions?: number;
+    /** Exhaustive runs: `dpor` (one schedule per equivalence class, as far as the bound allows) or `none` (plain DFS). */
+    reduction?: 'dpor' | 'none';
+    /** DPOR: executions abandoned because they could only repeat an explored trace (not in `executions`). */
+    sleepBlocked?: number;
+  };
   cost: Record<string, CostSummary>;
   error?: string;
   errorReplay?: string;

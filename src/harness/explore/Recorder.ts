@@ -1,4 +1,5 @@
 import type { Chooser } from '../../core/sched/Chooser.js';
+import type { FootprintLog } from '../../core/sched/Footprint.js';
 import { RUNNABLE, type Task } from '../../core/sched/Task.js';
 
 /**
@@ -16,16 +17,20 @@ export abstract class Recorder implements Chooser {
    * deviations. A run stopped from outside (its time budget) is read back from it.
    */
   progress: Int32Array | null = null;
+  /** Set to log every step's footprint (trace counting; DPOR always logs). */
+  footprints: FootprintLog | null = null;
 
   begin(): void {
+    this.footprints?.reset();
     this.cp = 0;
     this.preemptions = 0;
     this.deviations = [];
     if (this.progress !== null) Atomics.store(this.progress, PROGRESS_LENGTH, 0);
   }
 
-  choose(runnable: Task[], n: number, cur: Task | null): Task {
+  choose(runnable: Task[], n: number, cur: Task | null): Task | null {
     const t = this.pick(runnable, n, cur);
+    if (t === null) return null;
     const curRunnable = cur !== null && cur.state === RUNNABLE;
     const dflt = curRunnable ? cur : runnable[0]!;
     if (t !== dflt) {
@@ -66,7 +71,8 @@ export abstract class Recorder implements Chooser {
     Atomics.store(p, PROGRESS_LENGTH, n);
   }
 
-  protected abstract pick(runnable: Task[], n: number, cur: Task | null): Task;
+  /** Null abandons the execution (see Chooser.choose). */
+  protected abstract pick(runnable: Task[], n: number, cur: Task | null): Task | null;
 
   protected pickSpurious(_cands: Task[], _n: number): Task | null {
     return null;

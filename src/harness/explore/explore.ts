@@ -5,13 +5,16 @@ import type { Violation } from '../oracle/invariants.js';
 import { encodeToken } from '../replayToken.js';
 import type { RunResult, ViolationResult } from '../results.js';
 import { Execution } from '../runtime/Execution.js';
-import type { ExploreMode, Workload } from '../workload/types.js';
+import { isExhaustive, reportedMode, usesDpor, type ExploreMode, type Workload } from '../workload/types.js';
 import { Dfs } from './Dfs.js';
+import { Dpor } from './Dpor.js';
 import { Pct } from './Pct.js';
 import { RandomWalk } from './RandomWalk.js';
 import { PROGRESS_EXECUTION, type Recorder } from './Recorder.js';
 import { Replay } from './Replay.js';
 import { shrinkPlan } from './shrink.js';
+import { traceKey } from './traces.js';
+import { FootprintLog } from '../../core/sched/Footprint.js';
 
 export interface ExploreOptions {
   mode?: ExploreMode;
@@ -66,12 +69,17 @@ export const SPLIT_AFTER = 2000;
 export const SPLIT_MIN_BUDGET = 100_000;
 
 export function splits(mode: ExploreMode, budget: number, stopAtFirst = false): boolean {
-  return (mode === 'exhaustive' || mode === 'dpor') && budget >= SPLIT_MIN_BUDGET && !stopAtFirst;
+  // DPOR adds backtrack points to earlier states as it learns races: its pieces are not independent.
+  return mode === 'dfs' && budget >= SPLIT_MIN_BUDGET && !stopAtFirst;
 }
 
 /** What one piece of a run found: mergeable in any order into the same RunResult. */
 export interface Segment {
   executions: number;
+  /** DPOR: executions abandoned as sleep-set blocked (not judged, not counted in executions). */
+  pruned: number;
+  /** With countTraces: the distinct traces' keys. */
+  traces: Set<string> | null;
   steps: number;
   complete: boolean;
   maxCp: number;
@@ -89,6 +97,8 @@ export interface Segment {
 export interface SegmentOptions extends ExploreOptions {
   /** Explore only the DFS subtree below these forced choices (exhaustive modes). */
   prefix?: number[];
+  /** Count the distinct Mazurkiewicz traces among the executions (see traces.ts); costs a footprint log. */
+  countTraces?: boolean;
   /** Stop after this many executions and return the unexplored subtrees in `rest`. */
   stopAfter?: number;
 }
@@ -102,23 +112,35 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
   const seed = opts.seed ?? w.explore.seed;
   const bound = opts.preemptions ?? w.explore.preemptions;
   let chooser: Recorder;
-  let dfs: Dfs | null = null;
+  let dfs: Dfs | Dpor | null = null;
   let pct: Pct | null = null;
-  if (mode === 'exhaustive' || mode === 'dpor') chooser = dfs = new Dfs(bound, opts.prefix ?? []);
+  if (usesDpor(mode)) chooser = dfs = new Dpor(bound);
+  else if (mode === 'dfs') chooser = dfs = new Dfs(bound, opts.prefix ?? []);
   else if (mode === 'pct') chooser = pct = new Pct(seed, w.explore.depth, 50);
   else chooser = new RandomWalk(seed);
   const checkModel = opts.checkModel === true;
   if (opts.progress) chooser.progress = opts.progress;
 
-  const seg: Segment = { executions: 0, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0 };
+  if (opts.countTraces && chooser.footprints === null) chooser.footprints = new FootprintLog();
+  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0 };
   if (budget <= 0) return seg;
   for (;;) {
     chooser.begin();
     if (opts.progress) opts.progress[PROGRESS_EXECUTION] = seg.executions + 1;
     const ex = new Execution(w, kernel, chooser, { trace: false, maxSteps: w.explore.steps, checkModel });
     const r = ex.run();
-    seg.executions++;
     seg.steps += r.stats.steps;
+    if (r.end.kind === 'pruned' || (chooser instanceof Dpor && chooser.repeated())) {
+      // Sleep-set blocked: a prefix of a trace explored already; nothing to judge.
+      seg.pruned++;
+      if (!dfs!.advance()) {
+        seg.complete = true;
+        break;
+      }
+      continue;
+    }
+    seg.executions++;
+    if (seg.traces !== null) seg.traces.add(traceKey(chooser.footprints!));
     if (chooser.cp > seg.maxCp) seg.maxCp = chooser.cp;
     if (r.error !== null) {
       seg.error = r.error;
@@ -135,7 +157,7 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
     }
     if (opts.stopAtFirst && r.violations.length) break;
     if (dfs !== null) {
-      if (opts.stopAfter !== undefined && seg.executions >= opts.stopAfter) {
+      if (opts.stopAfter !== undefined && seg.executions >= opts.stopAfter && dfs instanceof Dfs) {
         seg.rest = dfs.remaining();
         if (seg.rest.length === 0) seg.complete = true;
         break;
@@ -169,7 +191,9 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   let steps = 0;
   let error: string | null = null;
   let errorPlan: number[] | null = null;
-  const exhaustive = mode === 'exhaustive' || mode === 'dpor';
+  const exhaustive = isExhaustive(mode);
+  let pruned = 0;
+  for (const s of segs) pruned += s.pruned;
   // Complete when the root finished on its own, or every subtree it left was finished.
   let complete = exhaustive && segs.length > 0 && (segs[0]!.complete || (segs[0]!.rest !== null && segs.length === 1 + segs[0]!.rest.length && segs.slice(1).every((s) => s.complete)));
   for (const s of segs) {
@@ -189,7 +213,9 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   const violations: ViolationResult[] = [];
   for (const inv of [...best.keys()].sort()) {
     let b = best.get(inv)!;
-    if (!exhaustive) {
+    // DPOR keeps one schedule per equivalence class, not necessarily the class's cheapest: shrink
+    // its counterexamples as the sampling modes' are.
+    if (!exhaustive || usesDpor(mode)) {
       const s = shrinkPlan(w, kernel, b, inv);
       b = { ...b, ...s };
     }
@@ -212,7 +238,15 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
     violations,
     expected: null,
     matchesExpected: null,
-    exploration: { mode: mode === 'dpor' ? 'exhaustive' : mode, executions, complete, steps, ms: Math.round(ms), ...(exhaustive ? { preemptions: bound } : {}) },
+    exploration: {
+      mode: reportedMode(mode),
+      executions,
+      complete,
+      steps,
+      ms: Math.round(ms),
+      ...(exhaustive ? { preemptions: bound, reduction: usesDpor(mode) ? 'dpor' : 'none' } : {}),
+      ...(usesDpor(mode) ? { sleepBlocked: pruned } : {}),
+    },
     cost: costs.summary(),
   };
   if (error !== null) {

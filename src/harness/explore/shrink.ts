@@ -18,9 +18,10 @@ function replays(w: Workload, kernel: Kernel, plan: number[], invariant: string)
 }
 
 /**
- * Shrink a counterexample found by random or PCT exploration: drop departures from the default
- * schedule one at a time (last first) while the invariant stays violated, then keep the smallest by
- * (preemptions, steps). Exhaustive search needs none of this: it already keeps the smallest it saw.
+ * Shrink a counterexample found by random, PCT or DPOR exploration: drop departures from the
+ * default schedule one at a time (last first) while the invariant stays violated, then keep the
+ * smallest by (preemptions, steps). Plain DFS needs none of this: it already keeps the smallest it
+ * saw; DPOR saw one schedule of each equivalence class, not always the class's cheapest.
  */
 export function shrinkPlan(w: Workload, kernel: Kernel, start: Shrunk, invariant: string, maxReplays = 200): Shrunk {
   let best = start;

@@ -25,7 +25,7 @@ export const ProcessSchema = z.strictObject({
 });
 
 export const ExploreSchema = z.strictObject({
-  mode: z.enum(['exhaustive', 'random', 'pct', 'dpor']).default('exhaustive'),
+  mode: z.enum(['exhaustive', 'dfs', 'random', 'pct', 'dpor']).default('exhaustive'),
   preemptions: z.number().int().min(0).max(8).default(2),
   budget: z.number().int().min(1).max(100_000_000).default(5_000_000),
   depth: z.number().int().min(1).max(16).default(3),

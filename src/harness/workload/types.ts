@@ -39,7 +39,27 @@ export interface ProcessDecl {
   forkedBy: string | null;
 }
 
-export type ExploreMode = 'exhaustive' | 'random' | 'pct' | 'dpor';
+/**
+ * `exhaustive`: every schedule within the preemption bound, up to equivalence: DPOR (`dpor` says
+ * so explicitly). `dfs`: every schedule within the bound, with no reduction (the reference DPOR
+ * was checked against on every workload in configs/). `random`, `pct`: sampling.
+ */
+export type ExploreMode = 'exhaustive' | 'dfs' | 'random' | 'pct' | 'dpor';
+
+/** Modes that explore every schedule (up to equivalence) within the preemption bound. */
+export function isExhaustive(mode: ExploreMode): boolean {
+  return mode === 'exhaustive' || mode === 'dpor' || mode === 'dfs';
+}
+
+/** Exhaustive modes that use partial-order reduction. */
+export function usesDpor(mode: ExploreMode): boolean {
+  return mode === 'exhaustive' || mode === 'dpor';
+}
+
+/** How results name a mode: the exhaustive ones are all `exhaustive` (with `reduction` saying how). */
+export function reportedMode(mode: ExploreMode): string {
+  return isExhaustive(mode) ? 'exhaustive' : mode;
+}
 
 export interface ExploreSpec {
   mode: ExploreMode;

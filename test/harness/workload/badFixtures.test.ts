@@ -32,7 +32,7 @@ const BAD: [string, string][] = [
   ['expect-unknown-invariant.yaml', '11:13: expect: unknown invariant lost-dio-reed (did you mean lost-dio-read?) (see faultline list invariants)'],
   ['expect-unknown-strategy.yaml', '12:3: expect: unknown strategy mapcount-reus (did you mean mapcount-reuse?) (see faultline list strategies)'],
   ['explore-preemptions-range.yaml', '10:25: explore.preemptions: the number 99 is out of range (a whole number 0..8)'],
-  ['explore-unknown-mode.yaml', '10:18: explore.mode: the string "dfs" is not allowed (allowed: exhaustive, random, pct, dpor)'],
+  ['explore-unknown-mode.yaml', '10:18: explore.mode: the string "bfs" is not allowed (allowed: exhaustive, dfs, random, pct, dpor)'],
   ['fork-self.yaml', '9:11: fork: P cannot fork itself (fork names another process declared under processes:)'],
   ['forked-child-with-vmas.yaml', '12:7: C is forked, so it inherits its mappings from P; it cannot declare vmas'],
   ['mmap-used-before.yaml', '9:11: write: b2 is made by an mmap that does not come before this op in P.main (a mapping from mmap can be used by the ops after it in its thread)'],

@@ -121,6 +121,12 @@ export interface Hooks {
    * from the page cache, which knows nothing of uffd-wp (c56d1b62cce8, 5.19).
    */
   uffdWpForkCopy(k: Kernel, dst: Vma): boolean;
+  /**
+   * vma_wants_writenotify() for a shared VM_UFFD_WP VMA: vm_page_prot without write, so that ptes
+   * (mapped by a read fault or fault-around, or rewritten by mprotect's pte_modify) start read-only
+   * and only can_change_pte_writable() upgrades them, never a uffd-wp'd one (51d3d5eb74ff, 6.2).
+   */
+  uffdWpWritenotify(k: Kernel, vma: Vma): boolean;
   /** UFFDIO_WRITEPROTECT of one page of a file VMA (any pte state): vma-bitmap records it here. */
   uffdWpRecord(k: Kernel, vma: Vma, vpn: number, wp: boolean): void;
   /** shmem_fault() in a VM_UFFD_WP file VMA: map this page write-protected (vma-bitmap's lookup; fault-around never asks). */
@@ -164,6 +170,7 @@ export const baselineHooks: Hooks = {
   uffdWpZapMarker: () => false,
   uffdWpFileNone: () => false,
   uffdWpForkCopy: () => false,
+  uffdWpWritenotify: () => false,
   uffdWpRecord: () => {},
   uffdWpFileFault: () => false,
   shouldFaultAround: () => true,

@@ -32,6 +32,7 @@ import { FOLL_FORCE, FOLL_GET, FOLL_REMOTE } from './flags.js';
 import { __get_user_pages, gup_put_page } from './gup.js';
 import { VM_UFFD_MISSING, VM_UFFD_WP, handle_userfault } from '../uffd/userfaultfd.js';
 import { shmem_fault, shmem_map_pages } from '../shmem/shmem.js';
+import { vm_page_prot_write } from './mmap.js';
 
 /** fault_around_bytes (64K) in pages. */
 export const FAULT_AROUND_PAGES = 16;
@@ -164,8 +165,8 @@ function* do_fault_around(k: Kernel, f: FaultCtx): KGen<number> {
 }
 
 /**
- * do_set_pte(): map a page-cache page. A shared writable shmem mapping has no write-notify, so even
- * a read maps it writable; the uffd-wp bit comes from the marker the pte held (5.19) or from the
+ * do_set_pte(): map a page-cache page. A shared writable shmem mapping has no write-notify (unless
+ * uffd-wp asks for it: vma_wants_writenotify, 6.2), so even a read maps it writable; the uffd-wp bit comes from the marker the pte held (5.19) or from the
  * strategy's own record (vma-bitmap), and write-protects the new pte. That record is looked up
  * only for a page that came through ->fault (`viaFault`): Andrea's bitmap is "checked during the
  * shmem_fault()", and fault-around (->map_pages) never calls it. Called with the PTL held.
@@ -175,7 +176,8 @@ function do_set_pte(k: Kernel, f: FaultCtx, pte: Pte, vpn: number, page: Page, w
   const uffdWp = userfaultfd_wp(vma) && ((pte.kind === PTE_MARKER && pte.uffdWp) || (viaFault && k.hooks.uffdWpFileFault(k, vma, vpn)));
   k.get_page(page);
   page_add_file_rmap(page, vma.mm, vpn);
-  pte.setPresent(page, vma.write && !uffdWp, write);
+  // mk_pte(page, vma->vm_page_prot), then maybe_mkwrite() for a write fault.
+  pte.setPresent(page, (write ? vma.write : vm_page_prot_write(k, vma)) && !uffdWp, write);
   pte.uffdWp = uffdWp;
   k.tracing && k.log(f.t, 'do_set_pte', `${vma.name}+${vpn - vma.start}: ${page} ${pte.write ? 'rw' : 'ro'}${uffdWp ? ' uffd-wp' : ''}`);
 }

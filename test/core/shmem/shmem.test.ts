@@ -11,8 +11,9 @@ import { shrink_page } from '../../../src/core/mm/vmscan.js';
 import { shmem_file, shmem_punch_hole } from '../../../src/core/shmem/shmem.js';
 import type { Kernel } from '../../../src/core/Kernel.js';
 import type { KGen } from '../../../src/core/sched/Task.js';
-import { mwriteprotect_range } from '../../../src/core/uffd/mcopy.js';
-import { VM_UFFD_WP, userfaultfd_new, userfaultfd_register } from '../../../src/core/uffd/userfaultfd.js';
+import { mcontinue_atomic_pte, mwriteprotect_range } from '../../../src/core/uffd/mcopy.js';
+import { VM_UFFD_MINOR, VM_UFFD_WP, userfaultfd_new, userfaultfd_read, userfaultfd_register, type UffdMsg } from '../../../src/core/uffd/userfaultfd.js';
+import { faultaroundSkipMinor } from '../../../strategies/uffd-wp-shmem/faultaround-skip-minor.js';
 import { faultaroundSkipUffd } from '../../../strategies/uffd-wp-shmem/faultaround-skip-uffd.js';
 import { pteMarker } from '../../../strategies/uffd-wp-shmem/pte-marker.js';
 import { kernelWith, load, runThread, store } from '../helpers.js';
@@ -66,6 +67,40 @@ describe('shmem page cache and faults', () => {
       for (let i = 1; i < 4; i++) if (b.pt.get(vb.start + i)?.kind === PTE_PRESENT) mapped++;
       expect(mapped).toBe(neighbours);
       expect(k.stats.faultAroundPages).toBe(neighbours);
+    }
+  });
+
+  it('faultaround-skip-minor (5.14-5.18) skips fault-around in a minor VMA only; faultaround-skip-uffd in wp ones too', () => {
+    const cases = [
+      [faultaroundSkipMinor, VM_UFFD_MINOR, 0],
+      [faultaroundSkipMinor, VM_UFFD_WP, 3],
+      [faultaroundSkipUffd, VM_UFFD_MINOR, 0],
+      [faultaroundSkipUffd, VM_UFFD_WP, 0],
+    ] as const;
+    for (const [strategy, mode, neighbours] of cases) {
+      const k = kernelWith(strategy);
+      const a = k.newMm('A');
+      const b = k.newMm('B');
+      const va = shmemVma(k, a, 4);
+      const vb = shmemVma(k, b, 4);
+      const ctx = userfaultfd_new(k, b, 0, 'B.u');
+      const msgs: UffdMsg[] = [];
+      k.sched.spawn('B.main', null, false, function* (t): KGen {
+        for (let i = 0; i < 4; i++) yield* store(k, t, a, va.start + i, 0x10 + i);
+        expect(yield* userfaultfd_register(k, t, ctx, vb.start, vb.end, mode)).toBeNull();
+        expect(yield* load(k, t, b, vb.start, 0, 1)).toEqual([0, 1, 0x10]);
+      });
+      // A read of a cached page in a minor VMA that goes to shmem_fault is a minor userfault.
+      if (mode === VM_UFFD_MINOR) {
+        k.sched.spawn('B.monitor', null, false, function* (t): KGen {
+          const m = yield* userfaultfd_read(k, t, [ctx], () => false, null);
+          msgs.push(m!);
+          expect(yield* mcontinue_atomic_pte(k, t, ctx, vb.start, vb.start + 1)).toBeNull();
+        });
+      }
+      expect(k.sched.run()).toEqual({ kind: 'done' });
+      expect(k.stats.faultAroundPages, `${strategy.name} ${mode}`).toBe(neighbours);
+      expect(msgs.length).toBe(mode === VM_UFFD_MINOR ? 1 : 0);
     }
   });
 

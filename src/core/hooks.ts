@@ -112,10 +112,21 @@ export interface Hooks {
   uffdWpZapMarker(k: Kernel, vma: Vma, pte: Pte): boolean;
   /**
    * change_pte_range() for UFFDIO_WRITEPROTECT on a none pte of a file VMA: install a uffd-wp marker
-   * so that the page is write-protected when it gets mapped later; and copy_page_range(): copy a
-   * file VMA's ptes at fork when the child stays VM_UFFD_WP (c56d1b62cce8), markers included.
+   * so that the page is write-protected when it gets mapped later.
    */
   uffdWpFileNone(k: Kernel, vma: Vma): boolean;
+  /**
+   * vma_needs_copy() at fork: copy a shared file VMA's ptes (uffd-wp bits and markers) because the
+   * child's VMA stays VM_UFFD_WP (UFFD_FEATURE_EVENT_FORK), instead of letting the child refault
+   * from the page cache, which knows nothing of uffd-wp (c56d1b62cce8, 5.19).
+   */
+  uffdWpForkCopy(k: Kernel, dst: Vma): boolean;
+  /**
+   * vma_wants_writenotify() for a shared VM_UFFD_WP VMA: vm_page_prot without write, so that ptes
+   * (mapped by a read fault or fault-around, or rewritten by mprotect's pte_modify) start read-only
+   * and only can_change_pte_writable() upgrades them, never a uffd-wp'd one (51d3d5eb74ff, 6.2).
+   */
+  uffdWpWritenotify(k: Kernel, vma: Vma): boolean;
   /** UFFDIO_WRITEPROTECT of one page of a file VMA (any pte state): vma-bitmap records it here. */
   uffdWpRecord(k: Kernel, vma: Vma, vpn: number, wp: boolean): void;
   /** shmem_fault() in a VM_UFFD_WP file VMA: map this page write-protected (vma-bitmap's lookup; fault-around never asks). */
@@ -158,6 +169,8 @@ export const baselineHooks: Hooks = {
   // uffd-wp-shmem baselines, wp-bit-in-pte and faultaround-all: the bit lives only in the pte.
   uffdWpZapMarker: () => false,
   uffdWpFileNone: () => false,
+  uffdWpForkCopy: () => false,
+  uffdWpWritenotify: () => false,
   uffdWpRecord: () => {},
   uffdWpFileFault: () => false,
   shouldFaultAround: () => true,

@@ -19,5 +19,6 @@ export const pteMarker: Strategy = {
   hooks: {
     uffdWpZapMarker: () => true,
     uffdWpFileNone: () => true,
+    uffdWpForkCopy: () => true,
   },
 };

@@ -36,16 +36,6 @@ export class Vma {
     this.write = prot.write;
     this.mayWrite = true;
     this.shared = shared;
-    // __split_vma() / vma_merge() (a VMA made from another): the same file, the pgoff advanced, and
-    // for vma-bitmap the slice of the bitmap that covers the new VMA.
-    if (prot instanceof Vma) {
-      this.file = prot.file;
-      this.pgoff = prot.pgoff + (start - prot.start);
-      if (prot.uffdWpBitmap !== null) {
-        this.uffdWpBitmap = new Uint8Array(Math.ceil((end - start) / 8));
-        for (let v = start; v < end; v++) if (vma_wp_bit(prot, v)) set_vma_wp_bit(this, v, true);
-      }
-    }
   }
 
   /** linear_page_index(). */

@@ -6,16 +6,11 @@ import type { Kernel } from '../Kernel.js';
 import type { KGen, Task } from '../sched/Task.js';
 import type { MmStruct } from './MmStruct.js';
 import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
-import { pte_install_uffd_wp_marker } from './memory.js';
+import { pte_install_uffd_wp_marker, userfaultfd_wp } from './memory.js';
 import { page_add_file_rmap, page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
 import { swap_duplicate } from './swap.js';
 import { Vma, is_cow_mapping } from './Vma.js';
-import { VM_UFFD_WP, dup_userfaultfd, dup_userfaultfd_complete, type UserfaultfdCtx } from '../uffd/userfaultfd.js';
-
-/** userfaultfd_wp(dst_vma): the child keeps a pte's uffd-wp bit only if its VMA is still wp-registered. */
-function childKeepsWp(nv: Vma): boolean {
-  return nv.uffdCtx !== null && (nv.uffdFlags & VM_UFFD_WP) !== 0;
-}
+import { dup_userfaultfd, dup_userfaultfd_complete, type UserfaultfdCtx } from '../uffd/userfaultfd.js';
 
 export type ForkResult = { mm: MmStruct } | { err: 'ENOMEM' };
 
@@ -35,7 +30,14 @@ export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string
     nv.file = vma.file;
     nv.pgoff = vma.pgoff;
     dup_userfaultfd(k, vma, nv, mm, fctxs);
-    if (vma.uffdWpBitmap !== null && childKeepsWp(nv)) {
+    // vma-bitmap: the bitmap hangs off the vma (Andrea: "a vmalloc bitmap associated with the shmem
+    // vma"), so vm_area_dup() has to decide what the child gets. It is duplicated exactly when the
+    // child's VMA stays VM_UFFD_WP (UFFD_FEATURE_EVENT_FORK): the monitor then tracks the child
+    // through its new context and expects the parent's protection there, as anonymous memory keeps
+    // _PAGE_UFFD_WP in the copied ptes and 5.19 copies shmem ptes and markers (vma_needs_copy).
+    // Without EVENT_FORK dup_userfaultfd() unregisters the child and a bitmap would be dead weight.
+    // Each copy is a new allocation, counted in the cost.
+    if (vma.uffdWpBitmap !== null && userfaultfd_wp(nv)) {
       nv.uffdWpBitmap = vma.uffdWpBitmap.slice();
       k.stats.uffdWpBitmapBytes += nv.uffdWpBitmap.length;
     }
@@ -53,10 +55,20 @@ export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string
   return { mm };
 }
 
+/**
+ * vma_needs_copy(): copy_page_range() copies the ptes only where a fault could not rebuild them.
+ * Private (anonymous, COW) memory always; a shared file mapping not (the child refaults through
+ * ->fault), unless the child's VMA stays VM_UFFD_WP and the kernel keeps uffd-wp state in the ptes:
+ * "Always copy pgtables when dst_vma has uffd-wp enabled even if it's file-backed (e.g. shmem)"
+ * (c56d1b62cce8, 5.19). Before it, a child that kept VM_UFFD_WP refaulted its shmem pages writable.
+ */
+function vma_needs_copy(k: Kernel, dst: Vma, src: Vma): boolean {
+  if (userfaultfd_wp(dst) && k.hooks.uffdWpForkCopy(k, dst)) return true;
+  return src.file === null; // src_vma->anon_vma: the modelled file mappings are all shared
+}
+
 function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, nv: Vma): KGen<boolean> {
-  // vma_needs_copy(): a shared file mapping is refaulted in the child rather than copied, unless the
-  // child stays VM_UFFD_WP and the kernel keeps the bits (c56d1b62cce8, with pte markers).
-  if (vma.file !== null && !(childKeepsWp(nv) && k.hooks.uffdWpFileNone(k, nv))) return true;
+  if (!vma_needs_copy(k, nv, vma)) return true;
   yield* dst.ptl.lock(t);
   yield* src.ptl.lock(t);
   let ok = true;
@@ -72,12 +84,15 @@ function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: 
     } else if (s.kind === PTE_SWAP) {
       copy_nonpresent_pte(k, s, d);
     } else if (s.kind === PTE_MARKER) {
-      pte_install_uffd_wp_marker(k, d);
+      // copy_nonpresent_pte(): a uffd-wp marker goes to the child only if its VMA stays wp
+      // (8985c301cf93, 6.2; 5.19 copied it unconditionally with a WARN, but reached it only with
+      // userfaultfd_wp(dst_vma): the modelled file mappings are shared, and only that copies them).
+      if (userfaultfd_wp(nv)) pte_install_uffd_wp_marker(k, d);
+      continue;
     }
-    if (d.kind !== PTE_NONE) {
-      d.uffdWp = s.uffdWp && childKeepsWp(nv);
-      if (d.uffdWp) d.write = false;
-    }
+    // pte_clear_uffd_wp() / pte_swp_clear_uffd_wp() unless userfaultfd_wp(dst_vma) (8f34f1eac382).
+    d.uffdWp = s.uffdWp && userfaultfd_wp(nv);
+    if (d.uffdWp) d.write = false;
   }
   src.ptl.unlock(t);
   dst.ptl.unlock(t);

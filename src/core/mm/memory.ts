@@ -32,6 +32,7 @@ import { FOLL_FORCE, FOLL_GET, FOLL_REMOTE } from './flags.js';
 import { __get_user_pages, gup_put_page } from './gup.js';
 import { VM_UFFD_MISSING, VM_UFFD_WP, handle_userfault } from '../uffd/userfaultfd.js';
 import { shmem_fault, shmem_map_pages } from '../shmem/shmem.js';
+import { vm_page_prot_write } from './mmap.js';
 
 /** fault_around_bytes (64K) in pages. */
 export const FAULT_AROUND_PAGES = 16;
@@ -156,26 +157,32 @@ function* do_fault_around(k: Kernel, f: FaultCtx): KGen<number> {
   const start = Math.max(vma.start, f.vpn - (f.vpn % FAULT_AROUND_PAGES));
   const end = Math.min(vma.end, start + FAULT_AROUND_PAGES);
   const mm = vma.mm;
+  // vmf->orig_pte: nothing has yielded since handle_pte_fault() read the faulting pte.
+  const origMarkerWp = f.pte.kind === PTE_MARKER && f.pte.uffdWp;
   yield* mm.ptl.lock(f.t);
-  const mapped = shmem_map_pages(k, f, start, end, (vpn, page) => do_set_pte(k, f, mm.pte(vpn), vpn, page, false, false));
+  const mapped = shmem_map_pages(k, f, start, end, (vpn, page) => do_set_pte(k, f, mm.pte(vpn), vpn, page, false, false, origMarkerWp));
   mm.ptl.unlock(f.t);
   if (mapped) k.tracing && k.log(f.t, 'do_fault_around', `${vma.name}+${f.vpn - vma.start} mapped by fault-around`);
   return mapped ? VM_FAULT_NOPAGE : 0;
 }
 
 /**
- * do_set_pte(): map a page-cache page. A shared writable shmem mapping has no write-notify, so even
- * a read maps it writable; the uffd-wp bit comes from the marker the pte held (5.19) or from the
- * strategy's own record (vma-bitmap), and write-protects the new pte. That record is looked up
- * only for a page that came through ->fault (`viaFault`): Andrea's bitmap is "checked during the
- * shmem_fault()", and fault-around (->map_pages) never calls it. Called with the PTL held.
+ * do_set_pte(): map a page-cache page. A shared writable shmem mapping has no write-notify (unless
+ * uffd-wp asks for it: vma_wants_writenotify, 6.2), so even a read maps it writable. The uffd-wp
+ * bit comes from the faulting pte's marker, "pte_marker_uffd_wp(vmf->orig_pte)" (5.19): for
+ * fault-around that is the marker of the address that faulted, applied to every neighbour mapped,
+ * whatever the neighbour's own pte was (none: ->map_pages maps only none ptes); or from the
+ * strategy's own record (vma-bitmap), looked up only for a page that came through ->fault
+ * (`viaFault`): Andrea's bitmap is "checked during the shmem_fault()", and fault-around
+ * (->map_pages) never calls it. Called with the PTL held.
  */
-function do_set_pte(k: Kernel, f: FaultCtx, pte: Pte, vpn: number, page: Page, write: boolean, viaFault: boolean): void {
+function do_set_pte(k: Kernel, f: FaultCtx, pte: Pte, vpn: number, page: Page, write: boolean, viaFault: boolean, origMarkerWp: boolean): void {
   const vma = f.vma;
-  const uffdWp = userfaultfd_wp(vma) && ((pte.kind === PTE_MARKER && pte.uffdWp) || (viaFault && k.hooks.uffdWpFileFault(k, vma, vpn)));
+  const uffdWp = userfaultfd_wp(vma) && (origMarkerWp || (viaFault && k.hooks.uffdWpFileFault(k, vma, vpn)));
   k.get_page(page);
   page_add_file_rmap(page, vma.mm, vpn);
-  pte.setPresent(page, vma.write && !uffdWp, write);
+  // mk_pte(page, vma->vm_page_prot), then maybe_mkwrite() for a write fault.
+  pte.setPresent(page, (write ? vma.write : vm_page_prot_write(k, vma)) && !uffdWp, write);
   pte.uffdWp = uffdWp;
   k.tracing && k.log(f.t, 'do_set_pte', `${vma.name}+${vpn - vma.start}: ${page} ${pte.write ? 'rw' : 'ro'}${uffdWp ? ' uffd-wp' : ''}`);
 }
@@ -185,7 +192,8 @@ function* finish_fault(k: Kernel, f: FaultCtx, page: Page, write: boolean): KGen
   const mm = f.vma.mm;
   yield* mm.ptl.lock(f.t);
   const pte = f.pte;
-  if (pte.kind === PTE_NONE || pte.kind === PTE_MARKER) do_set_pte(k, f, pte, f.vpn, page, write, true);
+  // !vmf_pte_changed(): the pte is still what the fault found, so its marker is vmf->orig_pte's.
+  if (pte.kind === PTE_NONE || pte.kind === PTE_MARKER) do_set_pte(k, f, pte, f.vpn, page, write, true, pte.kind === PTE_MARKER && pte.uffdWp);
   mm.ptl.unlock(f.t);
   return 0;
 }

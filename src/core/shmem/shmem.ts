@@ -185,18 +185,32 @@ export function shmem_map_pages(k: Kernel, f: FaultCtx, start: number, end: numb
 }
 
 /**
- * unmap_mapping_range(): zap the file's pages [first, last) in every mm that maps them (markers kept
- * where the strategy keeps them: these are not munmap/exit zaps).
+ * unmap_mapping_range(): zap the file's pages [first, last) in every mm that maps them. Its
+ * zap_details carry no ZAP_FLAG_DROP_MARKER, so uffd-wp markers stay, and wp'd ptes leave new ones
+ * where the strategy keeps them (5.19: "the unmap_mapping_range() in shmem_fallocate() still
+ * requires to zap without [it] because that's still racy with the page faults", 999dad824c39).
+ * unmap_mapping_folio() passes `dropMarkers`.
  */
-export function* unmap_mapping_range(k: Kernel, t: Task, file: ShmemFile, first: number, last: number): KGen {
+export function* unmap_mapping_range(k: Kernel, t: Task, file: ShmemFile, first: number, last: number, dropMarkers = false): KGen {
   for (const vma of file_mappings(k, file)) {
     const lo = Math.max(vma.start, vma.start + (first - vma.pgoff));
     const hi = Math.min(vma.end, vma.start + (last - vma.pgoff));
     if (lo >= hi) continue;
     yield* vma.mm.ptl.lock(t);
-    zap_pte_range(k, t, vma.mm, lo, hi, false);
+    zap_pte_range(k, t, vma.mm, lo, hi, dropMarkers);
     vma.mm.ptl.unlock(t);
   }
+}
+
+/**
+ * unmap_mapping_folio(): truncation of a page that is still mapped, under its page lock. Here the
+ * wp information may go: details.zap_flags = ZAP_FLAG_DROP_MARKER, so the page's ptes in every mm
+ * leave no marker and markers already there are dropped (999dad824c39: "we can only drop the uffd-wp
+ * bit when holding the page lock").
+ */
+export function* unmap_mapping_folio(k: Kernel, t: Task, page: Page): KGen {
+  BUG_ON(page.lock.owner !== t, `unmap_mapping_folio: ${page} not locked`);
+  yield* unmap_mapping_range(k, t, page.mapping!, page.index, page.index + 1, true);
 }
 
 /**
@@ -213,8 +227,9 @@ export function* shmem_punch_hole(k: Kernel, t: Task, file: ShmemFile, first: nu
       k.get_page(page);
       yield* page.lock.lock(t);
       if (page.mapping === file && page.index === index) {
-        // truncate_inode_folio() -> unmap_mapping_folio(): zap what was mapped since.
-        if (page.mapcount > 0) yield* unmap_mapping_range(k, t, file, index, index + 1);
+        // truncate_inode_folio() -> truncate_cleanup_folio(): zap what a racing fault (or
+        // fault-around) mapped since the first pass, this time dropping uffd-wp markers.
+        if (page.mapcount > 0) yield* unmap_mapping_folio(k, t, page);
         shmem_delete_from_page_cache(k, page);
       }
       page.lock.unlock(t);

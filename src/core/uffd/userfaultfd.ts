@@ -26,7 +26,8 @@ import {
 } from '../mm/flags.js';
 import type { MmStruct } from '../mm/MmStruct.js';
 import { PTE_MARKER, PTE_NONE } from '../mm/Pte.js';
-import { Vma } from '../mm/Vma.js';
+import type { Vma } from '../mm/Vma.js';
+import { __split_vma } from '../mm/mmap.js';
 import { BLOCK, READ } from '../sched/Access.js';
 import { SpinLock } from '../sched/SpinLock.js';
 import type { KGen, Task } from '../sched/Task.js';
@@ -330,7 +331,7 @@ export function* userfaultfd_read(k: Kernel, t: Task, ctxs: UserfaultfdCtx[], st
 }
 
 /** Split the VMAs of `mm` at start and end so that [start, end) is covered by whole VMAs; returns them. */
-export function split_range(mm: MmStruct, start: number, end: number): Vma[] {
+export function split_range(k: Kernel, mm: MmStruct, start: number, end: number): Vma[] {
   const out: Vma[] = [];
   const inside: Vma[] = [];
   for (const v of mm.vmas) {
@@ -346,10 +347,7 @@ export function split_range(mm: MmStruct, start: number, end: number): Vma[] {
         inside.push(v);
         continue;
       }
-      const nv = new Vma(mm, v.name, cuts[i]!, cuts[i + 1]!, v, v.shared);
-      nv.mayWrite = v.mayWrite;
-      nv.uffdCtx = v.uffdCtx;
-      nv.uffdFlags = v.uffdFlags;
+      const nv = __split_vma(k, v, cuts[i]!, cuts[i + 1]!);
       out.push(nv);
       if (i === 1) inside.push(nv);
     }
@@ -374,7 +372,7 @@ export function* userfaultfd_register(k: Kernel, t: Task, ctx: UserfaultfdCtx, s
       // vma_can_userfault(): minor faults need a page cache (shmem, hugetlbfs), not anonymous memory.
       if (mode & VM_UFFD_MINOR && v.anonymous) return 'EINVAL';
     }
-    for (const v of split_range(mm, start, end)) {
+    for (const v of split_range(k, mm, start, end)) {
       v.uffdCtx = ctx;
       v.uffdFlags = mode;
     }
@@ -390,7 +388,7 @@ export function* userfaultfd_unregister(k: Kernel, t: Task, ctx: UserfaultfdCtx,
   k.stats.syscalls++;
   const mm = ctx.mm;
   yield* mm.mmap_lock.down_write(t);
-  for (const v of split_range(mm, start, end)) {
+  for (const v of split_range(k, mm, start, end)) {
     if (v.uffdCtx !== ctx) continue;
     v.uffdCtx = null;
     v.uffdFlags = 0;

@@ -8,11 +8,12 @@ import { insert_vma } from '../../../src/core/mm/mmap.js';
 import type { MmStruct } from '../../../src/core/mm/MmStruct.js';
 import { PTE_MARKER, PTE_NONE, PTE_PRESENT } from '../../../src/core/mm/Pte.js';
 import { shrink_page } from '../../../src/core/mm/vmscan.js';
-import { shmem_file, shmem_punch_hole } from '../../../src/core/shmem/shmem.js';
+import { shmem_file, shmem_punch_hole, unmap_mapping_folio, unmap_mapping_range } from '../../../src/core/shmem/shmem.js';
 import type { Kernel } from '../../../src/core/Kernel.js';
 import type { KGen } from '../../../src/core/sched/Task.js';
-import { mwriteprotect_range } from '../../../src/core/uffd/mcopy.js';
-import { VM_UFFD_WP, userfaultfd_new, userfaultfd_register } from '../../../src/core/uffd/userfaultfd.js';
+import { mcontinue_atomic_pte, mwriteprotect_range } from '../../../src/core/uffd/mcopy.js';
+import { VM_UFFD_MINOR, VM_UFFD_WP, userfaultfd_new, userfaultfd_read, userfaultfd_register, type UffdMsg } from '../../../src/core/uffd/userfaultfd.js';
+import { faultaroundSkipMinor } from '../../../strategies/uffd-wp-shmem/faultaround-skip-minor.js';
 import { faultaroundSkipUffd } from '../../../strategies/uffd-wp-shmem/faultaround-skip-uffd.js';
 import { pteMarker } from '../../../strategies/uffd-wp-shmem/pte-marker.js';
 import { kernelWith, load, runThread, store } from '../helpers.js';
@@ -66,6 +67,40 @@ describe('shmem page cache and faults', () => {
       for (let i = 1; i < 4; i++) if (b.pt.get(vb.start + i)?.kind === PTE_PRESENT) mapped++;
       expect(mapped).toBe(neighbours);
       expect(k.stats.faultAroundPages).toBe(neighbours);
+    }
+  });
+
+  it('faultaround-skip-minor (5.14-5.18) skips fault-around in a minor VMA only; faultaround-skip-uffd in wp ones too', () => {
+    const cases = [
+      [faultaroundSkipMinor, VM_UFFD_MINOR, 0],
+      [faultaroundSkipMinor, VM_UFFD_WP, 3],
+      [faultaroundSkipUffd, VM_UFFD_MINOR, 0],
+      [faultaroundSkipUffd, VM_UFFD_WP, 0],
+    ] as const;
+    for (const [strategy, mode, neighbours] of cases) {
+      const k = kernelWith(strategy);
+      const a = k.newMm('A');
+      const b = k.newMm('B');
+      const va = shmemVma(k, a, 4);
+      const vb = shmemVma(k, b, 4);
+      const ctx = userfaultfd_new(k, b, 0, 'B.u');
+      const msgs: UffdMsg[] = [];
+      k.sched.spawn('B.main', null, false, function* (t): KGen {
+        for (let i = 0; i < 4; i++) yield* store(k, t, a, va.start + i, 0x10 + i);
+        expect(yield* userfaultfd_register(k, t, ctx, vb.start, vb.end, mode)).toBeNull();
+        expect(yield* load(k, t, b, vb.start, 0, 1)).toEqual([0, 1, 0x10]);
+      });
+      // A read of a cached page in a minor VMA that goes to shmem_fault is a minor userfault.
+      if (mode === VM_UFFD_MINOR) {
+        k.sched.spawn('B.monitor', null, false, function* (t): KGen {
+          const m = yield* userfaultfd_read(k, t, [ctx], () => false, null);
+          msgs.push(m!);
+          expect(yield* mcontinue_atomic_pte(k, t, ctx, vb.start, vb.start + 1)).toBeNull();
+        });
+      }
+      expect(k.sched.run()).toEqual({ kind: 'done' });
+      expect(k.stats.faultAroundPages, `${strategy.name} ${mode}`).toBe(neighbours);
+      expect(msgs.length).toBe(mode === VM_UFFD_MINOR ? 1 : 0);
     }
   });
 
@@ -135,6 +170,60 @@ describe('uffd-wp pte markers on shmem', () => {
         expect(pte.uffdWp).toBe(kind === PTE_MARKER);
         expect(pte.write).toBe(kind !== PTE_MARKER);
       });
+    }
+  });
+
+  it('pte-marker: fault-around from a marker fault maps the none neighbours write-protected (do_set_pte uses vmf->orig_pte)', () => {
+    const k = kernelWith(pteMarker);
+    const a = k.newMm('A');
+    const b = k.newMm('B');
+    const va = shmemVma(k, a, 4);
+    const vb = shmemVma(k, b, 4);
+    const ctx = userfaultfd_new(k, b, 0, 'B.u');
+    runThread(k, function* (t): KGen {
+      for (let i = 0; i < 4; i++) yield* store(k, t, a, va.start + i, 0x10 + i);
+      expect(yield* userfaultfd_register(k, t, ctx, vb.start, vb.end, VM_UFFD_WP)).toBeNull();
+      // Only page 0 is write-protected: a marker there, none ptes next to it.
+      expect(yield* mwriteprotect_range(k, t, ctx, vb.start, vb.start + 1, true)).toBeNull();
+      expect(b.pt.get(vb.start)!.kind).toBe(PTE_MARKER);
+      yield* load(k, t, b, vb.start, 0, 1);
+    });
+    expect(k.stats.faultAroundPages).toBe(3);
+    for (let i = 0; i < 4; i++) {
+      const pte = b.pt.get(vb.start + i)!;
+      expect([pte.kind, pte.write, pte.uffdWp], `page ${i}`).toEqual([PTE_PRESENT, false, true]);
+    }
+  });
+
+  it('unmap_mapping_range keeps and installs markers; unmap_mapping_folio (truncation under the page lock) drops them', () => {
+    for (const folio of [false, true]) {
+      const k = kernelWith(pteMarker);
+      const a = k.newMm('A');
+      const b = k.newMm('B');
+      const va = shmemVma(k, a, 1);
+      const vb = shmemVma(k, b, 1);
+      const ca = userfaultfd_new(k, a, 0, 'A.u');
+      const cb = userfaultfd_new(k, b, 0, 'B.u');
+      runThread(k, function* (t): KGen {
+        yield* store(k, t, a, va.start, 0x11);
+        for (const [v, ctx] of [[va, ca], [vb, cb]] as const) {
+          expect(yield* userfaultfd_register(k, t, ctx, v.start, v.end, VM_UFFD_WP)).toBeNull();
+          expect(yield* mwriteprotect_range(k, t, ctx, v.start, v.end, true)).toBeNull();
+        }
+        // A maps the page write-protected; B's pte is a marker (never faulted).
+        expect(b.pt.get(vb.start)!.kind).toBe(PTE_MARKER);
+        const page = shmem_file(k, 'f').pages.get(0)!;
+        if (folio) {
+          yield* page.lock.lock(t);
+          yield* unmap_mapping_folio(k, t, page);
+          page.lock.unlock(t);
+        } else {
+          yield* unmap_mapping_range(k, t, shmem_file(k, 'f'), 0, 1);
+        }
+      });
+      const kind = folio ? PTE_NONE : PTE_MARKER;
+      expect(a.pt.get(va.start)!.kind).toBe(kind);
+      expect(b.pt.get(vb.start)!.kind).toBe(kind);
     }
   });
 

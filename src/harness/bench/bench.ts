@@ -3,7 +3,7 @@ import { Scheduler } from '../../core/sched/Scheduler.js';
 import { SpinLock } from '../../core/sched/SpinLock.js';
 import type { KGen, Task } from '../../core/sched/Task.js';
 import { Replay } from '../explore/Replay.js';
-import { explore } from '../explore/explore.js';
+import { explore, exploreSegment } from '../explore/explore.js';
 import type { Registry } from '../registry.js';
 import { planRuns, runPlans, runPlansParallel } from '../Runner.js';
 import type { Workload } from '../workload/types.js';
@@ -15,7 +15,12 @@ export interface BenchReport {
   /** The scheduler's inner loop alone (threads that only take a lock and yield). */
   schedulerStepsPerSecond: number;
   dfs: { executions: number; perWorkload: Record<string, number> };
-  dpor: { executions: number | null; distinctTraces: number | null; note: string };
+  dpor: {
+    executions: number;
+    distinctTraces: number;
+    /** Per bench workload: plain DFS, DPOR (plus its sleep-set-blocked executions) and the distinct traces DFS reaches. */
+    perWorkload: Record<string, { dfs: number; dpor: number; sleepBlocked: number; distinctTraces: number }>;
+  };
   matrix: { jobs1Seconds: number | null; jobs2Seconds: number | null; runs: number; executions: number };
   timeToFirstBugMs: Record<string, number>;
 }
@@ -63,7 +68,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   });
   for (const w of benchWs) {
     bench.add(`explore ${w.id} × mapcount-reuse`, () => {
-      const r = explore(w, baseline);
+      const r = explore(w, baseline, { mode: 'dfs' });
       steps = r.exploration.steps;
       executions = r.exploration.executions;
     });
@@ -77,12 +82,19 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   let totalExecs = 0;
   let totalMs = 0;
   const perWorkload: Record<string, number> = {};
+  const dpor: BenchReport['dpor'] = { executions: 0, distinctTraces: 0, perWorkload: {} };
   benchWs.forEach((w, i) => {
-    const r = explore(w, baseline);
+    const r = explore(w, baseline, { mode: 'dfs' });
     perWorkload[w.id] = r.exploration.executions;
     totalSteps += r.exploration.steps;
     totalExecs += r.exploration.executions;
     totalMs += mean(i + 1);
+    // The limit: how many Mazurkiewicz traces the bounded DFS executions fall into.
+    const distinct = exploreSegment(w, baseline, { mode: 'dfs', countTraces: true }).traces!.size;
+    const d = explore(w, baseline, { mode: 'dpor' });
+    dpor.perWorkload[w.id] = { dfs: r.exploration.executions, dpor: d.exploration.executions, sleepBlocked: d.exploration.sleepBlocked ?? 0, distinctTraces: distinct };
+    dpor.executions += d.exploration.executions;
+    dpor.distinctTraces += distinct;
   });
   void steps;
   void executions;
@@ -118,7 +130,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     executionsPerSecond: Math.round(totalExecs / (totalMs / 1000)),
     schedulerStepsPerSecond,
     dfs: { executions: totalExecs, perWorkload },
-    dpor: { executions: null, distinctTraces: null, note: 'DPOR is not implemented yet: exhaustive runs use preemption-bounded DFS' },
+    dpor,
     matrix: { jobs1Seconds, jobs2Seconds, runs: plans.length, executions: matrixExecs },
     timeToFirstBugMs,
   };
@@ -130,7 +142,7 @@ export function renderBench(b: BenchReport): string {
     `scheduler inner loop      ${f(b.schedulerStepsPerSecond)} steps/s (one core)`,
     `exploration               ${f(b.stepsPerSecond)} steps/s, ${f(b.executionsPerSecond)} executions/s (one core; ${BENCH_WORKLOADS.length} workloads × mapcount-reuse)`,
     `DFS executions            ${Object.entries(b.dfs.perWorkload).map(([w, n]) => `${w} ${f(n)}`).join(', ')}`,
-    `DPOR                      ${b.dpor.note}`,
+    `DFS / DPOR / distinct     ${Object.entries(b.dpor.perWorkload).map(([w, x]) => `${w} ${f(x.dfs)} / ${f(x.dpor)} (+${f(x.sleepBlocked)} sleep-blocked) / ${f(x.distinctTraces)}`).join(', ')}`,
     `whole configs/ matrix     ${b.matrix.runs} runs, ${f(b.matrix.executions)} executions: --jobs 1 ${f(b.matrix.jobs1Seconds, 1)} s, --jobs 2 ${f(b.matrix.jobs2Seconds, 1)} s`,
     `time to first bug (ms)    ${Object.entries(b.timeToFirstBugMs).map(([w, ms]) => `${w} ${f(ms, 1)}`).join(', ')}`,
   ];

@@ -62,7 +62,6 @@ export class Dpor extends Recorder {
   private depth = 0;
   private sleep: Sleeper[] = [];
   private processed = 0;
-  private redundant = false;
   /** Executions abandoned because every runnable task slept (they could only repeat a trace). */
   sleepBlocked = 0;
   races = 0;
@@ -78,7 +77,6 @@ export class Dpor extends Recorder {
     this.depth = 0;
     this.sleep = [];
     this.processed = 0;
-    this.redundant = false;
   }
 
   /** Wake the sleepers that the steps logged since the last look depend on. */
@@ -88,24 +86,15 @@ export class Dpor extends Recorder {
       const s = this.processed;
       if (this.sleep.length === 0) continue;
       const t = log.task[s]!;
-      // A sleeping task ran (it was the only one runnable): this execution repeats a trace.
-      if (log.pseudo[s] === 0 && this.sleep.some((z) => z.tid === t)) this.redundant = true;
+      // A sleeping task that runs because it is the only one runnable is not cause to abandon
+      // the execution here: under the preemption bound the sibling that explored its step may
+      // not have had the budget for what follows (a spurious wakeup costs a preemption too).
       this.sleep = this.sleep.filter((z) => z.tid !== t && !log.conflictsWith(s, z.fp));
     }
   }
 
-  /** After an execution: did it only repeat an explored trace (a sleeping task had to run)? */
-  repeated(): boolean {
-    this.catchUp();
-    return this.redundant;
-  }
-
   protected pick(runnable: Task[], n: number, cur: Task | null): Task | null {
     this.catchUp();
-    if (this.redundant) {
-      this.sleepBlocked++;
-      return null;
-    }
     const log = this.footprints;
     let f = this.frames[this.depth] as SchedFrame | undefined;
     if (f === undefined) {
@@ -161,7 +150,7 @@ export class Dpor extends Recorder {
    * than this path would (Coons et al.: sleep sets and bounding do not mix), q stays awake.
    */
   private asleep(sleep: Sleeper[], q: number, pre: number): boolean {
-    for (const z of sleep) if (z.tid === q && (z.pre <= pre || z.pre < this.bound)) return true;
+    for (const z of sleep) if (z.tid === q && z.pre <= pre) return true;
     return false;
   }
 

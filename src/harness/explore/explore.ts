@@ -130,7 +130,7 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
     const ex = new Execution(w, kernel, chooser, { trace: false, maxSteps: w.explore.steps, checkModel });
     const r = ex.run();
     seg.steps += r.stats.steps;
-    if (r.end.kind === 'pruned' || (chooser instanceof Dpor && chooser.repeated())) {
+    if (r.end.kind === 'pruned') {
       // Sleep-set blocked: a prefix of a trace explored already; nothing to judge.
       seg.pruned++;
       if (!dfs!.advance()) {

@@ -1,5 +1,5 @@
 import { RUNNABLE, type Task } from '../../core/sched/Task.js';
-import { Recorder, findTask } from './Recorder.js';
+import { Recorder, findTask, spuriousOptions, spuriousPick } from './Recorder.js';
 
 interface Frame {
   opts: number[];
@@ -64,19 +64,13 @@ export class Dfs extends Recorder {
   protected override pickSpurious(cands: Task[], n: number): Task | null {
     let f = this.frames[this.depth];
     if (f === undefined) {
-      const opts: number[] = [-1];
-      const free = this.preemptions < this.bound;
-      for (let i = 0; i < n; i++) if (free || cands[i]!.strayWake) opts.push(cands[i]!.id);
+      const opts = spuriousOptions(cands, n, this.preemptions < this.bound);
       f = { opts, i: this.depth < this.prefix.length ? this.prefix[this.depth]! : 0 };
       if (f.i >= opts.length) throw new Error('non-deterministic model: a forced prefix names a spurious wakeup that does not exist');
       this.frames.push(f);
     }
     this.depth++;
-    const id = f.opts[f.i]!;
-    if (id < 0) return null;
-    const t = findTask(cands, n, id);
-    if (t === undefined) throw new Error('non-deterministic model: a replayed spurious-wakeup point differs');
-    return t;
+    return spuriousPick(cands, n, f.opts[f.i]!);
   }
 
   /** Move to the next unexplored schedule; false when the search is complete. */

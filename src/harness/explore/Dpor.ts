@@ -1,8 +1,7 @@
-import { conflicts } from '../../core/sched/Access.js';
 import { FootprintLog } from '../../core/sched/Footprint.js';
 import { RUNNABLE, type Task } from '../../core/sched/Task.js';
 import { HappensBefore } from './HappensBefore.js';
-import { Recorder, findTask } from './Recorder.js';
+import { Recorder, findTask, spuriousOptions, spuriousPick } from './Recorder.js';
 
 /** A task kept asleep: its step from an equivalent state was explored already (with this footprint). */
 interface Sleeper {
@@ -130,18 +129,11 @@ export class Dpor extends Recorder {
   protected override pickSpurious(cands: Task[], n: number): Task | null {
     let f = this.frames[this.depth];
     if (f === undefined) {
-      const opts: number[] = [-1];
-      const free = this.preemptions < this.bound;
-      for (let i = 0; i < n; i++) if (free || cands[i]!.strayWake) opts.push(cands[i]!.id);
-      f = { spurious: true, opts, i: 0 };
+      f = { spurious: true, opts: spuriousOptions(cands, n, this.preemptions < this.bound), i: 0 };
       this.frames.push(f);
     } else if (!f.spurious) throw new Error('non-deterministic model: a replayed spurious-wakeup point differs');
     this.depth++;
-    const id = f.opts[f.i]!;
-    if (id < 0) return null;
-    const t = findTask(cands, n, id);
-    if (t === undefined) throw new Error('non-deterministic model: a replayed spurious-wakeup point differs');
-    return t;
+    return spuriousPick(cands, n, f.opts[f.i]!);
   }
 
   /**
@@ -232,10 +224,4 @@ export class Dpor extends Recorder {
     }
     return false;
   }
-}
-
-/** Two footprints conflict (kept for tests and tools comparing steps across executions). */
-export function footprintsConflict(a: readonly number[], b: readonly number[]): boolean {
-  for (const x of a) for (const y of b) if (conflicts(x, y)) return true;
-  return false;
 }

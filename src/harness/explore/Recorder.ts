@@ -79,6 +79,24 @@ export abstract class Recorder implements Chooser {
   }
 }
 
+/**
+ * The options at a spurious-wakeup point for a bounded search: nobody (-1, the default), then each
+ * candidate while preemptions are left, or only late rwsem wake_q entries once they are not.
+ */
+export function spuriousOptions(cands: Task[], n: number, free: boolean): number[] {
+  const opts: number[] = [-1];
+  for (let i = 0; i < n; i++) if (free || cands[i]!.strayWake) opts.push(cands[i]!.id);
+  return opts;
+}
+
+/** The task a spurious-wakeup option names (null for nobody). */
+export function spuriousPick(cands: Task[], n: number, id: number): Task | null {
+  if (id < 0) return null;
+  const t = findTask(cands, n, id);
+  if (t === undefined) throw new Error('non-deterministic model: a replayed spurious-wakeup point differs');
+  return t;
+}
+
 export function findTask(runnable: Task[], n: number, id: number): Task | undefined {
   for (let i = 0; i < n; i++) if (runnable[i]!.id === id) return runnable[i];
   return undefined;

@@ -22,8 +22,6 @@ export class FootprintLog {
   readonly acc: number[] = [];
   /** 1 for a pseudo step (spurious wakeup). */
   readonly pseudo: number[] = [];
-  /** The scheduler's choice point counter when step i began (-1 if no choice was made for it). */
-  readonly cp: number[] = [];
 
   get length(): number {
     return this.task.length;
@@ -34,14 +32,12 @@ export class FootprintLog {
     this.start.length = 0;
     this.acc.length = 0;
     this.pseudo.length = 0;
-    this.cp.length = 0;
   }
 
-  beginStep(task: number, announced: number, cp: number): void {
+  beginStep(task: number, announced: number): void {
     this.task.push(task);
     this.start.push(this.acc.length);
     this.pseudo.push(0);
-    this.cp.push(cp);
     if (announced >= 0) this.acc.push(announced);
   }
 
@@ -49,7 +45,6 @@ export class FootprintLog {
     this.task.push(task);
     this.start.push(this.acc.length);
     this.pseudo.push(1);
-    this.cp.push(-1);
     this.acc.push(a);
   }
 

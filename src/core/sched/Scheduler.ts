@@ -98,10 +98,8 @@ export class Scheduler {
         return { kind: 'livelock', steps: this.steps };
       }
       let next: Task | null;
-      let cp = -1;
       if (n === 1) next = runnable[0]!;
       else {
-        cp = this.choicePoints;
         next = this.chooser.choose(runnable, n, cur);
         this.choicePoints++;
         if (next === null) {
@@ -112,7 +110,7 @@ export class Scheduler {
       cur = next;
       this.current = next;
       this.steps++;
-      if (this.fp !== null) this.fp.beginStep(next.id, next.pending, cp);
+      if (this.fp !== null) this.fp.beginStep(next.id, next.pending);
       try {
         const r = next.gen.next();
         if (r.done === true) this.finish(next);

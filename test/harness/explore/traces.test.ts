@@ -8,7 +8,7 @@ import { traceKey } from '../../../src/harness/explore/traces.js';
 function log(steps: [number, ...number[]][]): FootprintLog {
   const l = new FootprintLog();
   for (const [t, first, ...rest] of steps) {
-    l.beginStep(t, first ?? -1, -1);
+    l.beginStep(t, first ?? -1);
     for (const a of rest) l.touch(a);
   }
   return l;

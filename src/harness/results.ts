@@ -1,3 +1,4 @@
+import type { OutcomeCount } from './outcome/Outcome.js';
 import type { TraceEvent } from '../core/trace.js';
 
 /** results.json, as the contract fixes it. */
@@ -58,6 +59,13 @@ export interface RunResult {
     sleepBlocked?: number;
   };
   cost: Record<string, CostSummary>;
+  /**
+   * herd7's states: the distinct user-visible outcomes (see outcome/Outcome.ts) the judged executions
+   * reached, sorted by text; `count` is how many explored executions reached each. Under DPOR that
+   * is one execution per explored trace class, so counts depend on the reduction (dfs counts every
+   * schedule) while the set does not: equivalent schedules read and return the same things.
+   */
+  outcomes?: OutcomeCount[];
   error?: string;
   errorReplay?: string;
 }

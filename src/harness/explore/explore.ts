@@ -15,6 +15,7 @@ import { Replay } from './Replay.js';
 import { shrinkPlan } from './shrink.js';
 import { traceKey } from './traces.js';
 import { FootprintLog } from '../../core/sched/Footprint.js';
+import { outcomeList } from '../outcome/Outcome.js';
 
 export interface ExploreOptions {
   mode?: ExploreMode;
@@ -92,6 +93,8 @@ export interface Segment {
   rest: number[][] | null;
   /** Wall-clock time this piece took (not part of the model). */
   ms: number;
+  /** The distinct user-visible outcomes the judged executions reached, with how many reached each. */
+  outcomes: Map<string, number>;
 }
 
 export interface SegmentOptions extends ExploreOptions {
@@ -122,7 +125,7 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
   if (opts.progress) chooser.progress = opts.progress;
 
   if (opts.countTraces && chooser.footprints === null) chooser.footprints = new FootprintLog();
-  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0 };
+  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map() };
   if (budget <= 0) return seg;
   for (;;) {
     chooser.begin();
@@ -148,6 +151,8 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
       break;
     }
     seg.costs.add(r.stats);
+    const o = ex.outcome.format();
+    seg.outcomes.set(o, (seg.outcomes.get(o) ?? 0) + 1);
     if (r.violations.length && seg.firstViolationMs === null) seg.firstViolationMs = now() - t0;
     for (const v of r.violations) {
       const b = seg.best.get(v.invariant);
@@ -193,7 +198,11 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   let errorPlan: number[] | null = null;
   const exhaustive = isExhaustive(mode);
   let pruned = 0;
-  for (const s of segs) pruned += s.pruned;
+  const outcomes = new Map<string, number>();
+  for (const s of segs) {
+    pruned += s.pruned;
+    for (const [o, n] of s.outcomes) outcomes.set(o, (outcomes.get(o) ?? 0) + n);
+  }
   // Complete when the root finished on its own, or every subtree it left was finished.
   let complete = exhaustive && segs.length > 0 && (segs[0]!.complete || (segs[0]!.rest !== null && segs.length === 1 + segs[0]!.rest.length && segs.slice(1).every((s) => s.complete)));
   for (const s of segs) {
@@ -248,6 +257,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       ...(usesDpor(mode) ? { sleepBlocked: pruned } : {}),
     },
     cost: costs.summary(),
+    outcomes: outcomeList(outcomes),
   };
   if (error !== null) {
     res.error = error;

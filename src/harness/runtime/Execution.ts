@@ -26,6 +26,7 @@ import { UffdState } from './UffdState.js';
 import { SpuriousWakeups } from '../../core/sched/spurious.js';
 import { userfaultfd_release } from '../../core/uffd/userfaultfd.js';
 import { stableObject } from '../../core/sched/Footprint.js';
+import { OutcomeLog, opSlots } from '../outcome/Outcome.js';
 
 /** 16 bits of a name, for object numbers that do not depend on creation order. */
 function nameHash(s: string): number {
@@ -71,6 +72,10 @@ export class Execution {
   readonly events = new Map<string, { posted: boolean; wq: WaitQueue }>();
   readonly violations: Violation[] = [];
   readonly uffd: UffdState = new UffdState(this);
+  /** What every op returned and read: the execution's user-visible outcome. */
+  readonly outcome: OutcomeLog;
+  /** The op each task is running, for the bytes its observation returns. */
+  private readonly runningOp = new Map<Task, number>();
   private readonly decls = new Map<string, ProcessDecl>();
 
   constructor(
@@ -79,6 +84,7 @@ export class Execution {
     chooser: Chooser,
     opts: ExecutionOptions,
   ) {
+    this.outcome = new OutcomeLog(w);
     this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: guardedHooks(kernel), arch: w.arch }, chooser);
     if (opts.trace) this.k.sched.trace = [];
     if (opts.checkModel) {
@@ -163,6 +169,10 @@ export class Execution {
 
   /** Judge an observation of user memory; records the violation if any. */
   observe(proc: Proc, w: Where, data: Runs, t0: number, t1: number, channel: Channel, what: string): void {
+    if (channel !== 'final') {
+      const i = this.runningOp.get(this.k.sched.current!);
+      if (i !== undefined) this.outcome.bytes[i] = data;
+    }
     const m = this.oracle.check(proc.name, w.vma, w.off, w.len, data, t0, t1, channel, what);
     if (m !== null) this.violate(m.invariant, m.message);
   }
@@ -205,11 +215,16 @@ export class Execution {
 
   private *userThread(proc: Proc, t: Task, th: ThreadDecl): KGen {
     const k = this.k;
+    const slots = opSlots(this.w);
     for (const node of th.ops) {
       if (t.fatal) break;
       const def = OPS.get(node.op)!;
       k.tracing && k.log(t, node.op, node.label);
+      const slot = slots.get(node)!.index;
+      this.runningOp.set(t, slot);
       const res = yield* def.run({ k, t, proc, ex: this, node }, node.args);
+      this.runningOp.delete(t);
+      this.outcome.results[slot] = res === null || res === 'EXIT' ? 'ok' : res;
       if (res === 'EXIT') break;
       if (res === null) continue;
       k.tracing && k.log(t, node.op, `-> ${res}`);

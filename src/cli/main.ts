@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { CompositionError } from '../core/Strategy.js';
 import { replayExecution } from '../harness/explore/explore.js';
 import { INVARIANTS } from '../harness/oracle/invariants.js';
@@ -21,8 +21,8 @@ import { loadWorkloadFile } from '../harness/workload/load.js';
 import { workloadJsonSchema } from '../harness/workload/schema.js';
 import type { ExploreMode, Workload } from '../harness/workload/types.js';
 import { WorkloadError } from '../harness/workload/WorkloadError.js';
-import { findWorkloadFiles, loadWorkloads } from '../harness/workloads.js';
-import { configsRoot } from './paths.js';
+import { filterWorkloads, findWorkloadFiles, loadWorkloads, resolveWorkloadArgs, UnknownWorkloadError } from '../harness/workloads.js';
+import { configsRoot, packageVersion } from './paths.js';
 import { renderBench, runBench } from '../harness/bench/bench.js';
 import { colorWanted, ProgressLine, progressWanted } from './progress.js';
 import { writeAtomic } from './writeAtomic.js';
@@ -102,6 +102,7 @@ function nonNegativeInt(name: string) {
 interface RunOpts {
   strategy?: string;
   family?: string;
+  filter?: string[];
   explore?: ExploreMode;
   budget?: number;
   seed?: number;
@@ -115,6 +116,12 @@ interface RunOpts {
   timeBudget: number;
   checkModel?: boolean;
   strategiesFrom?: string[];
+}
+
+function commaList(v: string, prev: string[] = []): string[] {
+  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (items.length === 0) throw new InvalidArgumentError('takes at least one name');
+  return [...prev, ...items];
 }
 
 function seconds(v: string): number {
@@ -163,8 +170,10 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
   if (strategies) for (const s of strategies) reg.resolve(s);
   if (o.family && !reg.families().includes(o.family)) throw new UsageError(`unknown --family ${o.family} (families: ${reg.families().join(', ')})`);
   const root = configsRoot();
-  const workloads = loadWorkloads(paths.length ? paths : [root], root, reg);
+  const loaded = loadWorkloads(paths.length ? resolveWorkloadArgs(paths, root) : [root], root, reg);
+  const workloads = o.filter?.length ? filterWorkloads(loaded, o.filter) : loaded;
   const all = planRuns(workloads, reg, { ...(strategies ? { strategies } : {}), ...(o.family ? { family: o.family } : {}) });
+  if (all.length === 0) throw new UsageError(noRunsWhy(workloads, o));
   const part = o.shard ? shardPlans(all, o.shard) : null;
   const plans = part ? part.plans : all;
   const startedAt = new Date().toISOString();
@@ -204,6 +213,14 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
   if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   else printSummary(results, o, o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${all.length} runs)` : '', { seconds: (performance.now() - wall0) / 1000, jobs: Math.min(jobs, plans.length) });
   return { results, reg, interrupted: false };
+}
+
+/** Why a selection made no runs: an empty run that exits 0 would read as a pass. */
+function noRunsWhy(workloads: Workload[], o: RunOpts): string {
+  if (workloads.length === 0) return 'no runs: no workload files in the paths given';
+  const fams = uniqueInOrder(workloads.map((w) => w.family));
+  if (o.family) return `no runs: --family ${o.family} matches none of the ${plural(workloads.length, 'workload')} selected (their families: ${fams.join(', ')})`;
+  return `no runs: the ${plural(workloads.length, 'workload')} selected (families: ${fams.join(', ')}) have no strategies to run against (name some with --strategy)`;
 }
 
 interface GateOpts extends RunOpts {
@@ -256,6 +273,7 @@ function addRunOptions(c: Command): Command {
   return c
     .option('--strategy <names>', 'strategies or kernels to run, comma-separated (compose with +); default: the family\'s and every kernel')
     .option('--family <name>', 'only workloads of this family')
+    .option('-t, --filter <patterns>', 'only workloads whose id contains PATTERN or matches it as a glob (*, ?); comma-separated', commaList)
     .addOption(new Option('--explore <mode>', 'exploration').choices(['exhaustive', 'dfs', 'random', 'pct', 'dpor']))
     .option('--budget <n>', 'executions per workload × strategy', positiveInt('--budget'))
     .option('--seed <n>', 'seed for random and pct exploration', nonNegativeInt('--seed'))
@@ -275,6 +293,7 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('faultline')
     .description('compare candidate fixes for Linux mm races on a simulated kernel, exhaustively')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showSuggestionAfterError(true)
     // Commander's own errors (unknown option, bad value) in the same one-line form as ours.
@@ -328,17 +347,18 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('replay')
     .argument('<token>', 'a replay token from a report')
+    .argument('[file]', 'the workload file, when it is neither configs/ID.yaml nor ID.yaml in the current folder')
     .description('re-run one execution from its replay token and print its full trace')
     .option('--check-model', 'CONFIG_DEBUG_VM, as the run that gave the token had it')
     .option('--strategies-from <files...>', 'load extra strategies from these ES modules')
-    .action(async (token: string, o: { checkModel?: boolean; strategiesFrom?: string[] }) => {
+    .action(async (token: string, given: string | undefined, o: { checkModel?: boolean; strategiesFrom?: string[] }) => {
       const t = decodeToken(token);
       if (!t) throw new UsageError(`not a replay token: ${token} (expected workload~strategy~choices)`);
       const reg = registry(await loadStrategyModules(o.strategiesFrom ?? []));
       const root = configsRoot();
-      const candidates = [join(root, `${t.workload}.yaml`), resolve(`${t.workload}.yaml`)];
+      const candidates = given !== undefined ? [given] : [join(root, `${t.workload}.yaml`), `${t.workload}.yaml`];
       const file = candidates.find((f) => existsSync(f));
-      if (!file) throw new UsageError(`no workload ${t.workload} (looked for ${candidates.join(', ')})`);
+      if (!file) throw new UsageError(`no workload ${t.workload} (looked for ${candidates.map((c) => relative(process.cwd(), resolve(c)) || c).join(', ')}; give its file after the token)`);
       const w: Workload = loadWorkloadFile(file, t.workload, reg);
       const kernel = reg.resolve(t.strategy);
       const rp = replayExecution(w, kernel, t.plan, o.checkModel === true);
@@ -389,7 +409,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('validate workload files only; no exploration')
     .action((paths: string[]) => {
       const reg = registry();
-      const ws = loadWorkloads(paths, configsRoot(), reg);
+      const ws = loadWorkloads(resolveWorkloadArgs(paths, configsRoot()), configsRoot(), reg);
       process.stdout.write(`${ws.length} workload${ws.length === 1 ? '' : 's'} ok\n`);
     });
 
@@ -421,7 +441,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError || e instanceof StrategyModuleError) {
+    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError || e instanceof StrategyModuleError || e instanceof UnknownWorkloadError) {
       process.stderr.write(`faultline: ${e.message}\n`);
       return 2;
     }

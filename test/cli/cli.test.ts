@@ -89,3 +89,38 @@ describe('faultline CLI', () => {
     expect(strip(readFileSync(join(a, 'results.json'), 'utf8'))).toBe(strip(readFileSync(join(b, 'results.json'), 'utf8')));
   });
 });
+
+describe('a newcomer\'s first commands', () => {
+  it('--version prints the package version', () => {
+    const r = faultline('--version');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('run takes a workload id as printed in reports, and -t/--filter', () => {
+    const out = tmp();
+    const r = faultline('run', 'gup-cow/bug1-dio-read-get', '--strategy', 'v5.19', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).runs.map((x: { workload: string }) => x.workload)).toEqual(['gup-cow/bug1-dio-read-get']);
+    const f = faultline('run', '-t', 'bug2-dio-write-get', '--strategy', 'v5.19', '--out', out);
+    expect(f.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).runs.map((x: { workload: string }) => x.workload)).toEqual(['gup-cow/bug2-dio-write-get-swapped', 'gup-cow/bug2-dio-write-get']);
+  });
+
+  it('a selection that makes no runs is exit 2 with the reason, not an empty pass', () => {
+    const r = faultline('run', 'gup-cow/bug1-dio-read-get', '--family', 'uffd-retry', '--out', tmp());
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no runs: --family uffd-retry matches none of the 1 workload selected \(their families: gup-cow\)/);
+  });
+
+  it('the bin says how to build when dist/ is missing, instead of a module stack', () => {
+    const d = tmp();
+    mkdirSync(join(d, 'bin'));
+    writeFileSync(join(d, 'bin/faultline.js'), readFileSync(join(ROOT, 'bin/faultline.js')));
+    const r = spawnSync(process.execPath, [join(d, 'bin/faultline.js'), '--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/not built yet: run `npm install`/);
+    expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|at /);
+  });
+});

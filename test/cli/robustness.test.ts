@@ -35,7 +35,7 @@ describe('CLI misuse is exit 2 with one line', () => {
     [['run', W, '--shard', '3/2'], /^faultline: option '--shard <I\/N>' argument '3\/2' is invalid\. --shard 3\/2: I must be between 1 and N, and N at least 1\n$/],
     [['run', W, '--shard', '0/2'], /--shard 0\/2: I must be between 1 and N/],
     [['run', W, '--time-budget', 'soon'], /--time-budget takes seconds/],
-    [['run', 'no/such/path'], /^faultline: no\/such\/path:1:1: no such file or folder\n$/],
+    [['run', 'no/such/path'], /^faultline: no file, folder or workload no\/such\/path \(workload ids and families: faultline list workloads\)\n$/],
     [['run', W, '--strategies-from', 'no/such.mjs'], /^faultline: no\/such\.mjs:1:1: cannot load strategies/],
     [['run', '--bogus'], /^faultline: unknown option '--bogus'\n$/],
   ];

@@ -263,9 +263,10 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
   }
 
   const ex: Partial<NonNullable<typeof f.explore>> = f.explore ?? {};
-  // The family is the folder under configs/ (or, for a file elsewhere, the folder it sits in).
-  const segs = id.split('/');
-  const family = f.family ?? (segs.length < 2 ? '' : segs[0] === '..' || segs[0] === '' ? segs[segs.length - 2]! : segs[0]!);
+  // The family is the innermost folder on the id's path that names one (configs/<family>/x, or
+  // my-work/gup-cow/x outside configs/), else the folder the file sits in.
+  const folders = id.split('/').slice(0, -1);
+  const family = f.family ?? [...folders].reverse().find((d) => catalog.families().includes(d)) ?? folders[folders.length - 1] ?? '';
   if (f.family !== undefined && !catalog.families().includes(f.family)) {
     throw new WorkloadError(pos.of(['family']), `unknown family ${f.family}${didYouMean(f.family, catalog.families())} (families: ${catalog.families().join(', ')})`);
   }

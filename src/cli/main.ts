@@ -381,6 +381,7 @@ export async function main(argv: string[]): Promise<number> {
       switch (what) {
         case 'strategies':
           for (const s of reg.strategies.values()) lines.push(`${s.name.padEnd(20)} ${s.family.padEnd(14)} ${s.summary}${s.baseline ? ' [baseline]' : ''}${s.standalone === false ? ' [kernel building block]' : ''}  (${s.refs.join('; ')})`);
+          for (const r of reg.readings.values()) lines.push(`${r.spec.padEnd(20)} ${r.family.padEnd(14)} ${r.summary} [reading of a proposal]  (${r.refs.join('; ')})`);
           for (const k of reg.kernels.values()) lines.push(`${k.name.padEnd(20)} ${'kernel'.padEnd(14)} ${k.strategies.join('+')}: ${k.summary}`);
           break;
         case 'kernels':

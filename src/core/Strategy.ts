@@ -17,6 +17,17 @@ export interface Strategy {
   hooks: Partial<Hooks>;
 }
 
+/**
+ * How a thread's proposal reads when it is more than one building block: a composition (`a+b`) run
+ * by default with its family, under that name, beside the single strategies.
+ */
+export interface Reading {
+  spec: string;
+  family: string;
+  summary: string;
+  refs: string[];
+}
+
 export interface Kernel {
   /** The name runs are reported under: a strategy, a composition `a+b`, or a kernel timeline. */
   name: string;

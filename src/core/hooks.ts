@@ -74,6 +74,15 @@ export interface Hooks {
    */
   uffdSleptReturn(k: Kernel, f: FaultCtx): number;
   /**
+   * handle_userfault() on a retry that may no longer drop mmap_lock (FAULT_FLAG_TRIED, no
+   * ALLOW_RETRY, because an earlier attempt returned VM_FAULT_RETRY): block anyway, dropping
+   * mmap_lock, instead of failing with VM_FAULT_SIGBUS. The 2015 proposal's VM_FAULT_USERFAULT
+   * "would be returned even if FAULT_FLAG_TRIED is set, so that only userfaults will be allowed to
+   * be repeated indefinitely". The callers that set TRIED (the arch handler, GUP's retry with
+   * `locked`) are the ones that know how to retake mmap_lock.
+   */
+  uffdBlockWhenTried(k: Kernel, f: FaultCtx): boolean;
+  /**
    * do_user_addr_fault() and __get_user_pages_locked(): the fault flags of the next attempt after
    * one that returned `ret` (VM_FAULT_RETRY or VM_FAULT_USERFAULT, mmap_lock dropped). Without
    * FAULT_FLAG_ALLOW_RETRY the next attempt cannot drop mmap_lock again: a userfault on it fails.
@@ -158,6 +167,7 @@ export const baselineHooks: Hooks = {
   // uffd-retry baseline, tried-once (4.3): sleep once, return VM_FAULT_RETRY; retry without ALLOW_RETRY.
   uffdWaitForWaken: () => false,
   uffdSleptReturn: () => VM_FAULT_RETRY,
+  uffdBlockWhenTried: () => false,
   faultRetryFlags: (_k, flags) => (flags & ~FAULT_FLAG_ALLOW_RETRY) | FAULT_FLAG_TRIED,
   // gup-unlock baseline, gup-hold: a userfault in GUP blocks with mmap_lock held.
   userfaultNoRetry: () => 'hold',

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ALL_STRATEGIES } from '../../strategies/index.js';
-import { CompositionError, compose, type Kernel, type Strategy } from '../core/Strategy.js';
+import { ALL_READINGS, ALL_STRATEGIES } from '../../strategies/index.js';
+import { CompositionError, compose, type Kernel, type Reading, type Strategy } from '../core/Strategy.js';
 import { WorkloadError, didYouMean } from './workload/WorkloadError.js';
 
 /** A named kernel timeline from configs/kernels.yaml: a composition of strategies. */
@@ -26,11 +26,17 @@ export class UnknownStrategyError extends Error {}
 export class Registry {
   readonly strategies = new Map<string, Strategy>();
   readonly kernels = new Map<string, KernelTimeline>();
+  /** Compositions that are how a proposal reads (tried-twice+spinlock-recheck), by spec. */
+  readonly readings = new Map<string, Reading>();
 
-  constructor(strategies: Strategy[], kernels: KernelTimeline[]) {
+  constructor(strategies: Strategy[], kernels: KernelTimeline[], readings: Reading[] = []) {
     for (const s of strategies) this.strategies.set(s.name, s);
     for (const k of kernels) this.kernels.set(k.name, k);
     for (const k of kernels) this.resolve(k.name);
+    for (const r of readings) {
+      this.resolve(r.spec);
+      this.readings.set(r.spec, r);
+    }
   }
 
   /** The strategies in the tree, plus `extra` ones (--strategies-from), which may not reuse a name. */
@@ -40,16 +46,17 @@ export class Registry {
       if (names.has(s.name)) throw new UnknownStrategyError(`strategy ${s.name} is defined twice (each strategy name is used once)`);
       names.add(s.name);
     }
-    return new Registry([...ALL_STRATEGIES, ...extra], kernelsYaml ? loadKernels(kernelsYaml) : []);
+    return new Registry([...ALL_STRATEGIES, ...extra], kernelsYaml ? loadKernels(kernelsYaml) : [], ALL_READINGS);
   }
 
   families(): string[] {
     return [...new Set([...this.strategies.values()].map((s) => s.family))];
   }
 
-  /** The strategies a workload of this family runs against by default (standalone ones). */
+  /** The strategies a workload of this family runs against by default (standalone ones, then its readings). */
   familyStrategies(family: string): string[] {
-    return [...this.strategies.values()].filter((s) => s.family === family && s.standalone !== false).map((s) => s.name);
+    const single = [...this.strategies.values()].filter((s) => s.family === family && s.standalone !== false).map((s) => s.name);
+    return [...single, ...[...this.readings.values()].filter((r) => r.family === family).map((r) => r.spec)];
   }
 
   /** Resolve `a`, `a+b`, or a kernel name; throws UnknownStrategyError or CompositionError. */

@@ -101,7 +101,9 @@ function* follow_page_pte(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlag
 /**
  * faultin_page(): returns 0 to look at the pte again, 'EBUSY' on VM_FAULT_RETRY (with `locked`,
  * mmap_lock has been dropped and locked.locked is false; with FOLL_NOWAIT it is still held), or an
- * errno. `tried` carries FAULT_FLAG_TRIED/TRIED2 of a retry (FOLL_TRIED).
+ * errno. On a retry (FOLL_TRIED), `tried` is the fault flags the retry protocol gives it: TRIED or
+ * TRIED2, and ALLOW_RETRY only if that protocol still allows one; `locked` is passed all the same,
+ * because a userfault may drop mmap_lock even then (VM_FAULT_USERFAULT, uffdBlockWhenTried).
  */
 function* faultin_page(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlags: number, unshare: boolean, locked: Locked | null, tried: number): KGen<0 | Errno> {
   const vma = mm.find_vma(vpn);
@@ -110,9 +112,9 @@ function* faultin_page(k: Kernel, t: Task, mm: MmStruct, vpn: number, gupFlags: 
   if (gupFlags & FOLL_WRITE) flags |= FAULT_FLAG_WRITE;
   if (unshare) flags |= FAULT_FLAG_UNSHARE;
   if (gupFlags & FOLL_REMOTE) flags |= FAULT_FLAG_REMOTE;
-  if (locked !== null) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
-  if (gupFlags & FOLL_NOWAIT) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT;
   if (gupFlags & FOLL_TRIED) flags |= tried;
+  else if (locked !== null) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
+  if (gupFlags & FOLL_NOWAIT) flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT;
   const ret = yield* handle_mm_fault(k, t, vma, vpn, flags);
   if (ret & VM_FAULT_ERROR) return ret & VM_FAULT_OOM ? 'ENOMEM' : 'EFAULT';
   if (ret & (VM_FAULT_RETRY | VM_FAULT_USERFAULT)) {
@@ -184,11 +186,10 @@ export function* __get_user_pages_locked(k: Kernel, t: Task, mm: MmStruct, start
     if (!(yield* mm.mmap_lock.down_read(t, true))) return 'EINTR';
     locked.locked = true;
     const vpn = start + (out.length - base);
-    const tried = next & (FAULT_FLAG_TRIED | FAULT_FLAG_TRIED2);
-    k.tracing && k.log(t, '__get_user_pages_locked', `retry page ${vpn} ${next & FAULT_FLAG_ALLOW_RETRY ? 'with' : 'without'} locked (${faultFlagNames(next)})`);
-    const r = next & FAULT_FLAG_ALLOW_RETRY ? locked : null;
-    err = yield* __get_user_pages(k, t, mm, vpn, 1, gupFlags | FOLL_TRIED, out, r, tried);
-    if (err === 'EBUSY' && r !== null && !locked.locked) continue;
+    const tried = next & (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE | FAULT_FLAG_TRIED | FAULT_FLAG_TRIED2);
+    k.tracing && k.log(t, '__get_user_pages_locked', `retry page ${vpn} ${next & FAULT_FLAG_ALLOW_RETRY ? 'with' : 'without'} ALLOW_RETRY (${faultFlagNames(next)})`);
+    err = yield* __get_user_pages(k, t, mm, vpn, 1, gupFlags | FOLL_TRIED, out, locked, tried);
+    if (err === 'EBUSY' && !locked.locked) continue;
     if (err !== null) return err === 'EBUSY' ? 'EFAULT' : err;
     const done = out.length - base;
     if (done >= nr) return null;
@@ -289,7 +290,7 @@ export function* fixup_user_fault(k: Kernel, t: Task, mm: MmStruct, addr: number
     const ret = yield* handle_mm_fault(k, t, vma, vpn, flags);
     // vm_fault_to_errno()
     if (ret & VM_FAULT_ERROR) return ret & VM_FAULT_OOM ? 'ENOMEM' : 'EFAULT';
-    if (ret & VM_FAULT_RETRY) {
+    if (ret & (VM_FAULT_RETRY | VM_FAULT_USERFAULT)) {
       yield* mm.mmap_lock.down_read(t);
       unlocked!.unlocked = true;
       flags |= FAULT_FLAG_TRIED;

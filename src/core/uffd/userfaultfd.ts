@@ -201,10 +201,15 @@ export function* handle_userfault(k: Kernel, f: FaultCtx, reason: number): KGen<
     // Not SIGBUS: a manager may close the uffd after its last UFFDIO_COPY (4.11+).
     return VM_FAULT_NOPAGE;
   }
-  if (!(f.flags & FAULT_FLAG_ALLOW_RETRY)) {
+  // A retry that used up ALLOW_RETRY on a non-userfault VM_FAULT_RETRY (a swap-in waiting for the
+  // page lock): the VM_FAULT_USERFAULT proposal still lets the userfault block.
+  const tried = (f.flags & (FAULT_FLAG_TRIED | FAULT_FLAG_TRIED2)) !== 0;
+  if (!(f.flags & FAULT_FLAG_ALLOW_RETRY) && tried && k.hooks.uffdBlockWhenTried(k, f)) {
+    k.tracing && k.log(t, 'handle_userfault', `FAULT_FLAG_TRIED without ALLOW_RETRY: a userfault still blocks (VM_FAULT_USERFAULT)`);
+  } else if (!(f.flags & FAULT_FLAG_ALLOW_RETRY)) {
     // Nothing may drop mmap_lock for us. On a retry (TRIED) the kernel fails the fault; a first
     // attempt (GUP without `locked`) is the gup-unlock decision.
-    if (!(f.flags & (FAULT_FLAG_TRIED | FAULT_FLAG_TRIED2)) && k.hooks.userfaultNoRetry(k, f) === 'hold') {
+    if (!tried && k.hooks.userfaultNoRetry(k, f) === 'hold') {
       return yield* userfault_hold(k, t, ctx, f, reason);
     }
     k.tracing && k.log(t, 'handle_userfault', `FAULT_FLAG_ALLOW_RETRY missing: VM_FAULT_SIGBUS`);

@@ -232,6 +232,43 @@ describe('handle_userfault without FAULT_FLAG_ALLOW_RETRY (GUP with no `locked`)
   });
 });
 
+describe('handle_userfault on a retry that used up ALLOW_RETRY (FAULT_FLAG_TRIED, after a swap-in VM_FAULT_RETRY)', () => {
+  const run = (messages: number, ...strategies: Strategy[]) => {
+    const s = setup(...strategies);
+    let ret = -1;
+    let held: boolean | null = null;
+    const g = s.k.sched.spawn('P.t', null, false, function* (t) {
+      yield* s.mm.mmap_lock.down_read(t);
+      ret = yield* handle_mm_fault(s.k, t, s.vma, s.vma.start, FAULT_FLAG_TRIED | FAULT_FLAG_USER);
+      if (s.mm.mmap_lock.heldBy(t)) s.mm.mmap_lock.up_read(t);
+    });
+    s.k.sched.spawn('P.monitor', null, false, function* (t) {
+      held = s.mm.mmap_lock.heldBy(g);
+      yield* monitor(s, messages)(t);
+    });
+    expect(s.k.sched.run()).toEqual({ kind: 'done' });
+    return { ret, held, s };
+  };
+
+  it('tried-once (4.3): VM_FAULT_SIGBUS, no message', () => {
+    const { ret, s } = run(0);
+    expect(ret).toBe(VM_FAULT_SIGBUS);
+    expect(s.k.stats.uffdMessages).toBe(0);
+  });
+
+  it('vm-fault-userfault: blocks anyway with mmap_lock dropped and returns VM_FAULT_USERFAULT ("even if FAULT_FLAG_TRIED is set")', () => {
+    const { ret, held, s } = run(1, vmFaultUserfault);
+    expect(ret).toBe(VM_FAULT_USERFAULT);
+    expect(held).toBe(false);
+    expect(s.k.stats.uffdMessages).toBe(1);
+  });
+
+  it('vm-fault-userfault: after VM_FAULT_USERFAULT the flags stay TRIED without ALLOW_RETRY (not a try, not a new one either)', () => {
+    const k = kernelWith(vmFaultUserfault);
+    expect(k.hooks.faultRetryFlags(k, FAULT_FLAG_TRIED, VM_FAULT_USERFAULT)).toBe(FAULT_FLAG_TRIED);
+  });
+});
+
 describe('handle_userfault with FAULT_FLAG_RETRY_NOWAIT (FOLL_NOWAIT, KVM async page faults)', () => {
   it('returns VM_FAULT_RETRY without sleeping, queueing, or dropping mmap_lock', () => {
     const s = setup();

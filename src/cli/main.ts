@@ -19,7 +19,7 @@ import { MergeError, mergeResults, parseShard, shardPlans, type Shard } from '..
 import { availableParallelism } from 'node:os';
 import { loadWorkloadFile } from '../harness/workload/load.js';
 import { workloadJsonSchema } from '../harness/workload/schema.js';
-import type { ExploreMode, Workload } from '../harness/workload/types.js';
+import { UNBOUNDED, type ExploreMode, type Workload } from '../harness/workload/types.js';
 import { WorkloadError } from '../harness/workload/WorkloadError.js';
 import { filterWorkloads, findWorkloadFiles, loadWorkloads, resolveWorkloadArgs, UnknownWorkloadError } from '../harness/workloads.js';
 import { configsRoot, packageVersion } from './paths.js';
@@ -92,6 +92,13 @@ function positiveInt(name: string) {
   };
 }
 
+/** `--preemptions N|unbounded`. */
+function preemptionBound(v: string): number {
+  if (v === 'unbounded') return UNBOUNDED;
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--preemptions takes a whole number or `unbounded`');
+  return Number(v);
+}
+
 function nonNegativeInt(name: string) {
   return (v: string) => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} takes a whole number`);
@@ -107,6 +114,7 @@ interface RunOpts {
   budget?: number;
   seed?: number;
   preemptions?: number;
+  bail?: boolean;
   out: string;
   format: string;
   json?: boolean;
@@ -184,6 +192,7 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
     ...(o.budget ? { budget: o.budget } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.preemptions !== undefined ? { preemptions: o.preemptions } : {}),
+    ...(o.bail ? { stopAtFirst: true } : {}),
     ...(line ? { onProgress: (p: Progress) => line.update(p) } : {}),
     ...(o.checkModel ? { checkModel: true } : {}),
     now: () => performance.now(),
@@ -277,7 +286,8 @@ function addRunOptions(c: Command): Command {
     .addOption(new Option('--explore <mode>', 'exploration').choices(['exhaustive', 'dfs', 'random', 'pct', 'dpor']))
     .option('--budget <n>', 'executions per workload × strategy', positiveInt('--budget'))
     .option('--seed <n>', 'seed for random and pct exploration', nonNegativeInt('--seed'))
-    .option('--preemptions <n>', 'preemption bound for exhaustive exploration', nonNegativeInt('--preemptions'))
+    .option('--preemptions <n>', 'preemption bound for exhaustive exploration, or `unbounded` (every interleaving)', preemptionBound)
+    .option('--bail', 'stop each run at its first violating execution (still minimised and reported; the run is then not complete)')
     .option('--out <dir>', 'report folder', 'reports/latest')
     .option('--format <list>', `report formats: ${reporterNames().join(',')}`, DEFAULT_FORMATS)
     .option('--jobs <n>', 'worker threads (default: one per core)', positiveInt('--jobs'))

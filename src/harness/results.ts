@@ -52,7 +52,10 @@ export interface RunResult {
     complete: boolean;
     steps: number;
     ms: number;
-    preemptions?: number;
+    /** The bound explored within, or `unbounded`. */
+    preemptions?: number | 'unbounded';
+    /** Stopped at its first violating execution (--bail): not complete, whatever it found. */
+    bailed?: boolean;
     /** Exhaustive runs: `dpor` (one schedule per equivalence class, as far as the bound allows) or `none` (plain DFS). */
     reduction?: 'dpor' | 'none';
     /** DPOR: executions abandoned because they could only repeat an explored trace (not in `executions`). */

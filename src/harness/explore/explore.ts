@@ -5,7 +5,7 @@ import type { Violation } from '../oracle/invariants.js';
 import { encodeToken } from '../replayToken.js';
 import type { RunResult, ViolationResult } from '../results.js';
 import { Execution } from '../runtime/Execution.js';
-import { isExhaustive, reportedMode, usesDpor, type ExploreMode, type Workload } from '../workload/types.js';
+import { boundName, isExhaustive, reportedMode, usesDpor, type ExploreMode, type Workload } from '../workload/types.js';
 import { Dfs } from './Dfs.js';
 import { Dpor } from './Dpor.js';
 import { Pct } from './Pct.js';
@@ -24,7 +24,7 @@ export interface ExploreOptions {
   preemptions?: number;
   /** Injected clock for `exploration.ms` (the model itself never reads it). */
   now?: () => number;
-  /** Stop at the first execution that violates anything (time-to-first-bug measurements). */
+  /** --bail: stop at the first execution that violates anything (still minimised and reported). */
   stopAtFirst?: boolean;
   /** CONFIG_DEBUG_VM: check the model's consistency after every step (--check-model). */
   checkModel?: boolean;
@@ -95,6 +95,8 @@ export interface Segment {
   ms: number;
   /** The distinct user-visible outcomes the judged executions reached, with how many reached each. */
   outcomes: Map<string, number>;
+  /** Stopped at its first violating execution (stopAtFirst). */
+  bailed: boolean;
 }
 
 export interface SegmentOptions extends ExploreOptions {
@@ -125,7 +127,7 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
   if (opts.progress) chooser.progress = opts.progress;
 
   if (opts.countTraces && chooser.footprints === null) chooser.footprints = new FootprintLog();
-  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map() };
+  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map() , bailed: false };
   if (budget <= 0) return seg;
   for (;;) {
     chooser.begin();
@@ -160,7 +162,10 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
         seg.best.set(v.invariant, { v, plan: chooser.deviations, preemptions: chooser.preemptions, steps: r.stats.steps });
       }
     }
-    if (opts.stopAtFirst && r.violations.length) break;
+    if (opts.stopAtFirst && r.violations.length) {
+      seg.bailed = true;
+      break;
+    }
     if (dfs !== null) {
       if (opts.stopAfter !== undefined && seg.executions >= opts.stopAfter && dfs instanceof Dfs) {
         seg.rest = dfs.remaining();
@@ -203,6 +208,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
     pruned += s.pruned;
     for (const [o, n] of s.outcomes) outcomes.set(o, (outcomes.get(o) ?? 0) + n);
   }
+  const bailed = segs.some((s) => s.bailed);
   // Complete when the root finished on its own, or every subtree it left was finished.
   let complete = exhaustive && segs.length > 0 && (segs[0]!.complete || (segs[0]!.rest !== null && segs.length === 1 + segs[0]!.rest.length && segs.slice(1).every((s) => s.complete)));
   for (const s of segs) {
@@ -222,9 +228,9 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   const violations: ViolationResult[] = [];
   for (const inv of [...best.keys()].sort()) {
     let b = best.get(inv)!;
-    // DPOR keeps one schedule per equivalence class, not necessarily the class's cheapest: shrink
-    // its counterexamples as the sampling modes' are.
-    if (!exhaustive || usesDpor(mode)) {
+    // DPOR keeps one schedule per equivalence class, not necessarily the class's cheapest, and a
+    // bailed run kept the first it met: shrink their counterexamples as the sampling modes' are.
+    if (!exhaustive || usesDpor(mode) || bailed) {
       const s = shrinkPlan(w, kernel, b, inv);
       b = { ...b, ...s };
     }
@@ -253,7 +259,8 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       complete,
       steps,
       ms: Math.round(ms),
-      ...(exhaustive ? { preemptions: bound, reduction: usesDpor(mode) ? 'dpor' : 'none' } : {}),
+      ...(exhaustive ? { preemptions: boundName(bound), reduction: usesDpor(mode) ? 'dpor' : 'none' } : {}),
+      ...(bailed ? { bailed: true } : {}),
       ...(usesDpor(mode) ? { sleepBlocked: pruned } : {}),
     },
     cost: costs.summary(),

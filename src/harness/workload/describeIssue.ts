@@ -57,6 +57,17 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 function bounds(s: z.ZodType | null): string {
+  const def = (s as unknown as { _zod?: { def: Record<string, unknown> } } | null)?._zod?.def;
+  if (def?.type === 'union') {
+    // A number or a word (`preemptions: 0..8 | unbounded`): the range, then the words.
+    const parts: string[] = [];
+    for (const o of def.options as z.ZodType[]) {
+      const od = (o as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+      if (od.type === 'literal') parts.push(...(od.values as unknown[]).map(String));
+      else if (bounds(o)) parts.push(bounds(o));
+    }
+    return parts.join(', or ');
+  }
   const n = s as unknown as { minValue?: number | null; maxValue?: number | null; isInt?: boolean } | null;
   if (!n || (n.minValue == null && n.maxValue == null)) return '';
   const lo = n.minValue == null || !Number.isFinite(n.minValue) ? '' : String(n.minValue);

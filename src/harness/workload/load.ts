@@ -6,7 +6,7 @@ import { OPS } from '../ops/index.js';
 import type { HandleKind, OpRefs } from '../ops/OpDef.js';
 import { INVARIANT_IDS, isInvariant } from '../oracle/invariants.js';
 import { WorkloadSchema } from './schema.js';
-import type { OpNode, ProcessDecl, SourcePos, VmaDecl, Workload } from './types.js';
+import { UNBOUNDED, type OpNode, type ProcessDecl, type SourcePos, type VmaDecl, type Workload } from './types.js';
 import { WorkloadError, didYouMean } from './WorkloadError.js';
 
 /** What the loader needs to know about strategies to check `expect:` keys. */
@@ -282,7 +282,7 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     processes,
     explore: {
       mode: ex.mode ?? 'exhaustive',
-      preemptions: ex.preemptions ?? 2,
+      preemptions: ex.preemptions === 'unbounded' ? UNBOUNDED : (ex.preemptions ?? 2),
       budget: ex.budget ?? 5_000_000,
       depth: ex.depth ?? 3,
       seed: ex.seed ?? 1,

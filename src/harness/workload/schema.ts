@@ -26,7 +26,10 @@ export const ProcessSchema = z.strictObject({
 
 export const ExploreSchema = z.strictObject({
   mode: z.enum(['exhaustive', 'dfs', 'random', 'pct', 'dpor']).default('exhaustive'),
-  preemptions: z.number().int().min(0).max(8).default(2),
+  preemptions: z
+    .union([z.number().int().min(0).max(8), z.literal('unbounded')])
+    .default(2)
+    .describe('preemption bound of exhaustive exploration (0-8), or `unbounded`: every interleaving of the model'),
   budget: z.number().int().min(1).max(100_000_000).default(5_000_000),
   depth: z.number().int().min(1).max(16).default(3),
   seed: z.number().int().min(0).optional(),

@@ -61,9 +61,17 @@ export function reportedMode(mode: ExploreMode): string {
   return isExhaustive(mode) ? 'exhaustive' : mode;
 }
 
+/** `preemptions: unbounded`: no bound, so a complete exhaustive run covered every interleaving. */
+export const UNBOUNDED = Number.POSITIVE_INFINITY;
+
+/** How results and messages name a preemption bound. */
+export function boundName(bound: number): number | 'unbounded' {
+  return bound === UNBOUNDED ? 'unbounded' : bound;
+}
+
 export interface ExploreSpec {
   mode: ExploreMode;
-  /** Preemption bound for exhaustive/dpor exploration. */
+  /** Preemption bound for exhaustive/dpor exploration (UNBOUNDED: none). */
   preemptions: number;
   /** Executions per workload × strategy. */
   budget: number;

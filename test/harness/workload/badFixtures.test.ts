@@ -31,7 +31,7 @@ const BAD: [string, string][] = [
   ['expect-not-a-list.yaml', '11:12: expect.default: got the string "lost-dio-read" (expected a list)'],
   ['expect-unknown-invariant.yaml', '11:13: expect: unknown invariant lost-dio-reed (did you mean lost-dio-read?) (see faultline list invariants)'],
   ['expect-unknown-strategy.yaml', '12:3: expect: unknown strategy mapcount-reus (did you mean mapcount-reuse?) (see faultline list strategies)'],
-  ['explore-preemptions-range.yaml', '10:25: explore.preemptions: the number 99 is out of range (a whole number 0..8)'],
+  ['explore-preemptions-range.yaml', '10:25: explore.preemptions: the number 99 is out of range (a whole number 0..8, or unbounded)'],
   ['explore-unknown-mode.yaml', '10:18: explore.mode: the string "bfs" is not allowed (allowed: exhaustive, dfs, random, pct, dpor)'],
   ['fork-self.yaml', '9:11: fork: P cannot fork itself (fork names another process declared under processes:)'],
   ['forked-child-with-vmas.yaml', '12:7: C is forked, so it inherits its mappings from P; it cannot declare vmas'],

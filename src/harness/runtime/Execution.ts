@@ -16,7 +16,7 @@ import { user_event_mm_remove, user_events_fork, user_events_state } from '../..
 import { OPS } from '../ops/index.js';
 import type { InvariantId, Violation } from '../oracle/invariants.js';
 import { ORACLE_EVENTS, Oracle, type Channel, type EnableBit } from '../oracle/Oracle.js';
-import { READ } from '../../core/sched/Access.js';
+import { READ, WRITE } from '../../core/sched/Access.js';
 import type { ProcessDecl, ThreadDecl, Workload } from '../workload/types.js';
 import { Proc } from './Proc.js';
 import { guardedHooks } from './guardHooks.js';
@@ -53,6 +53,11 @@ export interface ExecutionResult {
 const FATAL = new Set(['SIGSEGV', 'SIGBUS', 'SIGKILL', 'OOM']);
 const SIGBUS_LIKE = new Set(['SIGSEGV', 'SIGBUS', 'EFAULT']);
 
+/** The footprint object of a task's pending signals (what kill() writes and op boundaries read). */
+function signalState(t: Task): number {
+  return stableObject(5, 0, nameHash(t.name));
+}
+
 /** Address of byte `off` of a named mapping. */
 export interface Where {
   vma: string;
@@ -77,6 +82,8 @@ export class Execution {
   /** The op each task is running, for the bytes its observation returns. */
   private readonly runningOp = new Map<Task, number>();
   private readonly decls = new Map<string, ProcessDecl>();
+  /** The workload sends signals: a thread can be killed between any two of its ops. */
+  private readonly signals: boolean;
 
   constructor(
     readonly w: Workload,
@@ -105,6 +112,7 @@ export class Execution {
       new SpuriousWakeups(this.k.sched, w.explore.spurious_wakeups).install();
     }
     for (const p of w.processes) this.decls.set(p.name, p);
+    this.signals = w.processes.some((p) => p.threads.some((th) => th.ops.some((o) => o.op === 'signal')));
     for (const p of w.processes) {
       if (p.forkedBy !== null) continue;
       const proc = new Proc(this.k.sched, p.name, this.k.newMm(p.name));
@@ -217,6 +225,9 @@ export class Execution {
     const k = this.k;
     const slots = opSlots(this.w);
     for (const node of th.ops) {
+      // Between two ops a thread is in user space, where a SIGKILL takes it at any instant: the
+      // real kernel (faultline real) kills a thread after its post and before its next op starts.
+      if (this.signals) yield signalState(t) * 4 + READ;
       if (t.fatal) break;
       const def = OPS.get(node.op)!;
       k.tracing && k.log(t, node.op, node.label);
@@ -243,6 +254,7 @@ export class Execution {
 
   /** Deliver SIGKILL: fatal_signal_pending() from now on, and killable sleeps end. */
   kill(t: Task): void {
+    this.k.sched.touch(signalState(t) * 4 + WRITE);
     t.fatal = true;
     if (t.killable) t.wake();
   }

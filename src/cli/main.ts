@@ -28,6 +28,8 @@ import { colorWanted, ProgressLine, progressWanted } from './progress.js';
 import { writeAtomic } from './writeAtomic.js';
 import type { Strategy } from '../core/Strategy.js';
 import { loadStrategyModules, StrategyModuleError } from '../harness/strategyModules.js';
+import { addRealCommand } from './realCommand.js';
+import { ExecutorUnavailable } from '../harness/real/executor.js';
 
 /** Ctrl-C: the runs that finished were summarised, no report was written (128 + SIGINT, as shells report it). */
 const INTERRUPTED = 130;
@@ -438,6 +440,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write((o.json ? JSON.stringify(b, null, 2) : renderBench(b)) + '\n');
     });
 
+  addRealCommand(program, { registry: () => registry(), configsRoot, setCode: (c) => (code = c), usage: (m) => new UsageError(m) });
+
   program
     .command('schema')
     .option('--out <file>', 'where to write it', 'schema/workload.schema.json')
@@ -452,7 +456,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError || e instanceof StrategyModuleError || e instanceof UnknownWorkloadError) {
+    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError || e instanceof StrategyModuleError || e instanceof UnknownWorkloadError || e instanceof ExecutorUnavailable) {
       process.stderr.write(`faultline: ${e.message}\n`);
       return 2;
     }

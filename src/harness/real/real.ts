@@ -1,0 +1,139 @@
+import { release } from 'node:os';
+import type { Registry } from '../registry.js';
+import { explore } from '../explore/explore.js';
+import type { RunResult } from '../results.js';
+import type { OpNode, Workload } from '../workload/types.js';
+import { compileWorkload, type HostFacts, type RunSettings } from './compile.js';
+import { runExecutor, type RealRun } from './executor.js';
+
+/**
+ * litmus7 for mm: the outcomes the real kernel produced for a workload, held against the outcomes
+ * the model allows on the timeline matching the running kernel.
+ */
+export interface RealObserved {
+  outcome: string;
+  count: number;
+  allowedByModel: boolean;
+  /** The first run that produced it (its delays are seeded: `--seed` and the run number). */
+  firstRun: number;
+}
+
+export type RealStatus = 'consistent' | 'inconsistent' | 'skip';
+
+export interface RealWorkload {
+  workload: string;
+  status: RealStatus;
+  skip?: string;
+  runs: number;
+  observed: RealObserved[];
+  /** Outcomes the model allows that no run produced (litmus7's "Sometimes/Never" information). */
+  modelOnly: string[];
+  /** Runs that overran the per-run timeout and were killed (their blocked ops say `stuck`). */
+  timeouts: number;
+  /** How the model was run for the comparison. */
+  model?: { strategy: string; executions: number; complete: boolean; outcomes: number };
+  /** What the executor did differently from the workload's letter, and why. */
+  notes?: string[];
+  /** For an inconsistent workload: a command that reruns it. */
+  reproduce?: string;
+}
+
+export interface RealReport {
+  /** uname -r */
+  kernel: string;
+  /** The named kernel timeline the model ran as. */
+  timeline: string;
+  seed: number;
+  runsPerWorkload: number;
+  workloads: RealWorkload[];
+}
+
+/** "6.18.44-fc" -> [6, 18, 44]; "v5.19" -> [5, 19]. */
+export function parseVersion(v: string): number[] | null {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
+  if (m === null) return null;
+  return [Number(m[1]), Number(m[2]), ...(m[3] !== undefined ? [Number(m[3])] : [])];
+}
+
+function cmpVersion(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The newest named timeline not newer than the running kernel (`--strategy host`). */
+export function hostTimeline(reg: Registry, kernel = release()): string | null {
+  const host = parseVersion(kernel);
+  if (host === null) return null;
+  let best: { name: string; v: number[] } | null = null;
+  for (const name of reg.kernels.keys()) {
+    const v = parseVersion(name);
+    if (v === null || cmpVersion(v, host) > 0) continue;
+    if (best === null || cmpVersion(v, best.v) > 0) best = { name, v };
+  }
+  return best?.name ?? null;
+}
+
+/**
+ * The workload as this kernel runs it: an O_DIRECT request pins its buffer (FOLL_PIN) on every kernel
+ * the executor is meant for (the block layer's direct I/O moved from iov_iter_get_pages to
+ * iov_iter_extract_pages, i.e. FOLL_PIN, with David Howells' 2023 series after 6.2), whatever `gup:`
+ * the workload asks the model for, so the model is asked about the request the kernel makes.
+ */
+export function asThisKernelRunsIt(w: Workload): { workload: Workload; notes: string[] } {
+  const notes: string[] = [];
+  const fix = (node: OpNode): OpNode => {
+    if ((node.op === 'dio_read' || node.op === 'dio_write') && (node.args as { gup?: string }).gup === 'get') {
+      notes.push(`${node.op} gup: get runs as FOLL_PIN: this kernel's O_DIRECT pins its buffer; the model is asked about gup: pin`);
+      return { ...node, args: { ...(node.args as object), gup: 'pin' } };
+    }
+    return node;
+  };
+  const processes = w.processes.map((p) => ({ ...p, threads: p.threads.map((th) => ({ ...th, ops: th.ops.map(fix) })) }));
+  return { workload: notes.length ? { ...w, processes } : w, notes: [...new Set(notes)] };
+}
+
+export interface RealOptions extends RunSettings {
+  timeline: string;
+  host: HostFacts;
+  bin: string;
+  /** The command line that reruns one workload, for inconsistent ones. */
+  reproduce: (w: Workload) => string;
+  onModel?: (r: RunResult) => void;
+}
+
+/** Compare one workload: the model's outcome set on the timeline, then K real runs. */
+export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): Promise<{ real: RealWorkload; model: RunResult | null }> {
+  const c = compileWorkload(w, o.host, o);
+  if ('skip' in c) return { real: { workload: w.id, status: 'skip', skip: c.skip, runs: 0, observed: [], modelOnly: [], timeouts: 0 }, model: null };
+  const { workload: mw, notes } = asThisKernelRunsIt(w);
+  const model = explore(mw, reg.resolve(o.timeline));
+  o.onModel?.(model);
+  const allowed = new Set((model.outcomes ?? []).map((x) => x.outcome));
+  const runs: RealRun[] = await runExecutor(o.bin, c.ok);
+  const seen = new Map<string, RealObserved>();
+  let timeouts = 0;
+  for (const r of runs) {
+    if (r.timedOut) timeouts++;
+    const s = seen.get(r.outcome);
+    if (s) s.count++;
+    else seen.set(r.outcome, { outcome: r.outcome, count: 1, allowedByModel: allowed.has(r.outcome), firstRun: r.run });
+  }
+  const observed = [...seen.values()].sort((a, b) => b.count - a.count || (a.outcome < b.outcome ? -1 : 1));
+  const status: RealStatus = observed.every((x) => x.allowedByModel) ? 'consistent' : 'inconsistent';
+  const modelOnly = [...allowed].filter((x) => !seen.has(x)).sort();
+  const real: RealWorkload = {
+    workload: w.id,
+    status,
+    runs: runs.length,
+    observed,
+    modelOnly,
+    timeouts,
+    model: { strategy: o.timeline, executions: model.exploration.executions, complete: model.exploration.complete, outcomes: allowed.size },
+    ...(notes.length ? { notes } : {}),
+    ...(status === 'inconsistent' ? { reproduce: o.reproduce(w) } : {}),
+  };
+  return { real, model };
+}

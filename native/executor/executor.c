@@ -139,7 +139,8 @@ static int scratch_fd = -1;
 static pid_t scratch_owner;
 static unsigned char *uffd_src;
 
-static __thread sigjmp_buf *fault_jmp;
+/* volatile: the compiler knows memset does not read it and would drop the store before it. */
+static __thread sigjmp_buf *volatile fault_jmp;
 static __thread uint64_t rng;
 
 static void die(int code, const char *fmt, ...)
@@ -340,7 +341,7 @@ static int uffd_handle(const struct op *o)
 
 static int run_op(const struct op *o);
 
-static int do_read(const struct op *o, char *src)
+__attribute__((noinline)) static int do_read(const struct op *o, char *src)
 {
 	sigjmp_buf jb;
 	int sig = sigsetjmp(jb, 1);
@@ -356,7 +357,7 @@ static int do_read(const struct op *o, char *src)
 	return 0;
 }
 
-static int do_write(const struct op *o, char *dst)
+__attribute__((noinline)) static int do_write(const struct op *o, char *dst)
 {
 	sigjmp_buf jb;
 	int sig = sigsetjmp(jb, 1);

@@ -1,3 +1,4 @@
+import type { RealReport } from './real/real.js';
 import type { OutcomeCount } from './outcome/Outcome.js';
 import type { TraceEvent } from '../core/trace.js';
 
@@ -7,6 +8,8 @@ export interface ResultsFile {
   seed: number;
   startedAt: string;
   runs: RunResult[];
+  /** `faultline real`: the real kernel's outcomes held to the model's (src/harness/real/real.ts). */
+  real?: RealReport;
   /** Present only in the results of one `--shard I/N` part; `faultline merge` removes it. */
   shard?: ShardInfo;
 }

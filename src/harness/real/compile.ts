@@ -227,8 +227,6 @@ export function compileWorkload(w: Workload, host: HostFacts, s: RunSettings): C
     });
   }
   for (const p of procs) for (const th of p.threads) for (const o of th.ops) if (o.op === 'punch_hole' && o.file === -1) return { skip: `punch_hole on ${String(o.vma)}: not a shmem mapping` };
-  // Handle names are per process in the model; one table per process here, indexed by name.
-  void existsSync;
   return {
     ok: {
       pageSize: ps,

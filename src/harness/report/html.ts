@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../../core/trace.js';
+import { realSectionHtml } from '../real/reportSections.js';
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
 import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, runIndex, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf } from './common.js';
 import { costMetrics, formatCompact, maxMedian, summaryLine } from './markdown.js';
@@ -267,6 +268,7 @@ export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string
   const t = totals(results);
 
   const body: string[] = [];
+  if (results.real !== undefined) body.push(realSectionHtml(results.real));
   body.push('<h2 id="outcomes">Outcomes</h2>', legend(abbrev));
   const byFamily = groupByFamily(runs);
   for (const [family, fr] of byFamily) {

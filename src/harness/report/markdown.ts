@@ -12,6 +12,7 @@ import {
   workloadsOf,
 } from './common.js';
 import { renderTraceColumns } from './traceColumns.js';
+import { realSectionMarkdown } from '../real/reportSections.js';
 
 export interface MarkdownOptions {
   title?: string;
@@ -301,6 +302,7 @@ function errorsSection(runs: readonly RunResult[]): string | null {
 export function renderMarkdown(results: ResultsFile, opts: MarkdownOptions = {}): string {
   const title = opts.title ?? 'faultline report';
   const out = [`# ${escapeInline(title)}`, summaryLine(results)];
+  if (results.real !== undefined) out.push(realSectionMarkdown(results.real));
   if (results.runs.length === 0) return `${out.join('\n\n')}\n`;
   const strategies = strategiesOf(results.runs);
   const notes: Footnotes = { next: 1 };

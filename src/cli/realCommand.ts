@@ -9,7 +9,7 @@ import { renderRealTable } from '../harness/real/render.js';
 import type { Registry } from '../harness/registry.js';
 import type { ResultsFile, RunResult } from '../harness/results.js';
 import { getReporter } from '../harness/report/index.js';
-import { loadWorkloads } from '../harness/workloads.js';
+import { loadWorkloads, resolveWorkloadArgs } from '../harness/workloads.js';
 import { colorWanted } from './progress.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -63,7 +63,7 @@ export function addRealCommand(program: Command, env: RealCommandEnv): void {
       const formats = o.format.split(',').map((f) => f.trim()).filter(Boolean);
       for (const f of formats) if (!['json', 'md', 'html'].includes(f)) throw env.usage(`unknown --format ${f} for real (allowed: json, md, html)`);
       const root = env.configsRoot();
-      const workloads = loadWorkloads(paths.length ? paths : [root], root, reg);
+      const workloads = loadWorkloads(paths.length ? resolveWorkloadArgs(paths, root) : [root], root, reg);
       const bin = buildExecutor();
       const host = hostFacts(findDioDir());
       const report: RealReport = { kernel, timeline, seed: o.seed, runsPerWorkload: o.runs, workloads: [] };

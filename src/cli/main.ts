@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { CompositionError } from '../core/Strategy.js';
 import { replayExecution } from '../harness/explore/explore.js';
 import { INVARIANTS } from '../harness/oracle/invariants.js';
@@ -8,7 +8,7 @@ import { OPS } from '../harness/ops/index.js';
 import { Registry, UnknownStrategyError } from '../harness/registry.js';
 import { decodeToken } from '../harness/replayToken.js';
 import { compareWithBaseline, baselineOf } from '../harness/baseline.js';
-import { describeExpected, describeOutcome, plural, uniqueInOrder } from '../harness/report/common.js';
+import { describeExpected, describeOutcome, plural, replayCommand, uniqueInOrder } from '../harness/report/common.js';
 import { getReporter, reporterNames } from '../harness/report/index.js';
 import type { Reporter } from '../harness/report/reporters.js';
 import { renderSummary } from '../harness/report/terminal.js';
@@ -26,6 +26,10 @@ import { configsRoot, packageVersion } from './paths.js';
 import { renderBench, runBench } from '../harness/bench/bench.js';
 import { colorWanted, ProgressLine, progressWanted } from './progress.js';
 import { writeAtomic } from './writeAtomic.js';
+import { columns } from './columns.js';
+import { opsMarkdown, opsText } from '../harness/ops/reference.js';
+import { HOOK_NAMES } from '../harness/strategyCheck.js';
+import { didYouMean } from '../harness/workload/WorkloadError.js';
 import type { Strategy } from '../core/Strategy.js';
 import { loadStrategyModules, StrategyModuleError } from '../harness/strategyModules.js';
 import { addRealCommand } from './realCommand.js';
@@ -139,6 +143,11 @@ function seconds(v: string): number {
   return Number(v);
 }
 
+/** A path as reports print it: from the current folder, never absolute. */
+function shownPath(p: string): string {
+  return relative(process.cwd(), resolve(p)).split(sep).join('/') || '.';
+}
+
 function kernelsYaml(): string | null {
   const k = join(configsRoot(), 'kernels.yaml');
   return existsSync(k) ? k : null;
@@ -214,6 +223,7 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
     line?.clear();
   }
   const results = resultsFile(runs, o.seed ?? 1, startedAt);
+  if (strategyModules.length > 0) results.strategiesFrom = strategyModules.map(shownPath);
   if (runs.interrupted) {
     process.stdout.write(renderSummary(results, { color: colorWanted(o.color, process.stdout) }) + '\n');
     process.stdout.write(`interrupted: ${runs.length} of ${plans.length} runs finished; no report written (the reports in ${o.out}/ are as they were)\n`);
@@ -243,12 +253,13 @@ interface GateOpts extends RunOpts {
 /** The gate's verdict on finished results; prints every mismatch and regression, returns the exit code. */
 function gate(results: ResultsFile, o: GateOpts): number {
   const say = (s: string) => process.stdout.write(`${s}\n`);
+  const replay = replayCommand(results);
   const bad = results.runs.filter((r) => r.matchesExpected === false);
   const checked = results.runs.filter((r) => r.matchesExpected !== null).length;
   for (const r of bad) {
     const v = r.violations.find((x) => !(r.expected ?? []).includes(x.invariant)) ?? r.violations[0];
     const token = v?.replay ?? r.errorReplay;
-    say(`MISMATCH ${r.workload} × ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}${token ? ` (faultline replay ${token})` : ''}`);
+    say(`MISMATCH ${r.workload} × ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}${token ? ` (${replay(token)})` : ''}`);
   }
   let regressions = 0;
   let compared = 0;
@@ -257,7 +268,7 @@ function gate(results: ResultsFile, o: GateOpts): number {
     const c = compareWithBaseline(results, base);
     compared = c.compared;
     regressions = c.regressions.length;
-    for (const r of c.regressions) say(`REGRESSION ${r.workload} × ${r.strategy}: ${r.why}; baseline ${r.baseline}, got ${r.got}${r.replay ? ` (faultline replay ${r.replay})` : ''}`);
+    for (const r of c.regressions) say(`REGRESSION ${r.workload} × ${r.strategy}: ${r.why}; baseline ${r.baseline}, got ${r.got}${r.replay ? ` (${replay(r.replay)})` : ''}`);
     for (const r of c.improvements) say(`note: ${r.workload} × ${r.strategy} ${r.why} (baseline ${r.baseline}, got ${r.got}); --update-baseline records it`);
     if (c.unknown > 0) say(`note: ${plural(c.unknown, 'run')} not in ${o.baseline}; --update-baseline adds ${c.unknown === 1 ? 'it' : 'them'}`);
   }
@@ -383,37 +394,63 @@ export async function main(argv: string[]): Promise<number> {
       if (!v.length && !rp.result.error) process.stdout.write('no invariant violated\n');
     });
 
+  const LISTS: Record<string, string> = {
+    strategies: 'candidate fixes and kernel timelines, by family',
+    kernels: 'named kernels (configs/kernels.yaml): which strategies each composes',
+    workloads: 'workload ids under configs/, with their titles',
+    invariants: 'what the oracle judges',
+    ops: 'workload ops (--verbose: every argument, its type and default)',
+    hooks: 'decision points a strategy may override, and who overrides each',
+    families: 'families and their strategies',
+  };
   program
     .command('list')
-    .argument('<what>', 'strategies | kernels | workloads | invariants | ops')
-    .description('what exists, one line each')
-    .action((what: string) => {
+    .argument('[what]', `one of: ${Object.keys(LISTS).join(', ')}`)
+    .option('--verbose', 'ops: every argument with its type and default')
+    .description('what exists, one line each (without an argument: what can be listed)')
+    .action((what: string | undefined, o: { verbose?: boolean }) => {
       const reg = registry();
-      const lines: string[] = [];
+      const rows: string[][] = [];
       switch (what) {
+        case undefined:
+          for (const [k, d] of Object.entries(LISTS)) rows.push([`faultline list ${k}`, d]);
+          break;
         case 'strategies':
-          for (const s of reg.strategies.values()) lines.push(`${s.name.padEnd(20)} ${s.family.padEnd(14)} ${s.summary}${s.baseline ? ' [baseline]' : ''}${s.standalone === false ? ' [kernel building block]' : ''}  (${s.refs.join('; ')})`);
-          for (const r of reg.readings.values()) lines.push(`${r.spec.padEnd(20)} ${r.family.padEnd(14)} ${r.summary} [reading of a proposal]  (${r.refs.join('; ')})`);
-          for (const k of reg.kernels.values()) lines.push(`${k.name.padEnd(20)} ${'kernel'.padEnd(14)} ${k.strategies.join('+')}: ${k.summary}`);
+          for (const s of reg.strategies.values()) rows.push([s.name, s.family, `${s.summary}${s.baseline ? ' [baseline]' : ''}${s.standalone === false ? ' [kernel building block]' : ''}  (${s.refs.join('; ')})`]);
+          for (const r of reg.readings.values()) rows.push([r.spec, r.family, `${r.summary} [reading of a proposal]  (${r.refs.join('; ')})`]);
+          for (const k of reg.kernels.values()) rows.push([k.name, 'kernel', `${k.strategies.join('+')}: ${k.summary}`]);
           break;
         case 'kernels':
-          for (const k of reg.kernels.values()) lines.push(`${k.name.padEnd(10)} ${k.strategies.join('+').padEnd(60)} ${k.summary}`);
+          for (const k of reg.kernels.values()) rows.push([k.name, k.strategies.join('+'), k.summary]);
+          break;
+        case 'families':
+          for (const f of reg.families()) rows.push([f, reg.familyStrategies(f).join(', ')]);
           break;
         case 'workloads': {
           const root = configsRoot();
-          for (const f of findWorkloadFiles([root], root)) lines.push(`${f.id.padEnd(44)} ${loadWorkloadFile(f.file, f.id, reg).title}`);
+          for (const f of findWorkloadFiles([root], root)) rows.push([f.id, loadWorkloadFile(f.file, f.id, reg).title]);
           break;
         }
         case 'invariants':
-          for (const [id, d] of Object.entries(INVARIANTS)) lines.push(`${id.padEnd(28)} ${d}`);
+          for (const [id, d] of Object.entries(INVARIANTS)) rows.push([id, d]);
+          break;
+        case 'hooks':
+          for (const h of HOOK_NAMES) {
+            const by = [...reg.strategies.values()].filter((s) => Object.hasOwn(s.hooks, h)).map((s) => s.name);
+            rows.push([h, by.length ? `overridden by ${by.join(', ')}` : 'baseline only']);
+          }
           break;
         case 'ops':
-          for (const o of OPS.values()) lines.push(`${o.name.padEnd(12)} ${o.summary}`);
+          if (o.verbose) {
+            process.stdout.write(opsText() + '\n');
+            return;
+          }
+          for (const op of OPS.values()) rows.push([op.name, op.summary]);
           break;
         default:
-          throw new UsageError(`list what? ${what} (allowed: strategies, kernels, workloads, invariants, ops)`);
+          throw new UsageError(`list what? ${what}${didYouMean(what, Object.keys(LISTS))} (allowed: ${Object.keys(LISTS).join(', ')})`);
       }
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(columns(rows) + '\n');
     });
 
   program
@@ -445,10 +482,15 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('schema')
     .option('--out <file>', 'where to write it', 'schema/workload.schema.json')
+    .option('--ops <file>', 'also write the op reference generated from the same schemas (docs/ops.md)')
     .description('write the workload JSON Schema (for editors)')
-    .action((o: { out: string }) => {
+    .action((o: { out: string; ops?: string }) => {
       writeAtomic(o.out, JSON.stringify(workloadJsonSchema(), null, 2) + '\n');
       process.stdout.write(`wrote ${o.out}\n`);
+      if (o.ops) {
+        writeAtomic(o.ops, opsMarkdown() + '\n');
+        process.stdout.write(`wrote ${o.ops}\n`);
+      }
     });
 
   try {

@@ -42,11 +42,13 @@ export class Registry {
   /** The strategies in the tree, plus `extra` ones (--strategies-from), which may not reuse a name. */
   static load(kernelsYaml: string | null, extra: Strategy[] = []): Registry {
     const names = new Set(ALL_STRATEGIES.map((s) => s.name));
+    const kernels = kernelsYaml ? loadKernels(kernelsYaml) : [];
     for (const s of extra) {
       if (names.has(s.name)) throw new UnknownStrategyError(`strategy ${s.name} is defined twice (each strategy name is used once)`);
+      if (kernels.some((k) => k.name === s.name)) throw new UnknownStrategyError(`strategy ${s.name} has the name of a kernel in ${kernelsYaml} (choose another)`);
       names.add(s.name);
     }
-    return new Registry([...ALL_STRATEGIES, ...extra], kernelsYaml ? loadKernels(kernelsYaml) : [], ALL_READINGS);
+    return new Registry([...ALL_STRATEGIES, ...extra], kernels, ALL_READINGS);
   }
 
   families(): string[] {

@@ -10,6 +10,8 @@ export interface ResultsFile {
   runs: RunResult[];
   /** `faultline real`: the real kernel's outcomes held to the model's (src/harness/real/real.ts). */
   real?: RealReport;
+  /** The --strategies-from modules the run loaded (relative to the folder it ran in): replay needs them too. */
+  strategiesFrom?: string[];
   /** Present only in the results of one `--shard I/N` part; `faultline merge` removes it. */
   shard?: ShardInfo;
 }

@@ -1,6 +1,7 @@
 import type { PlannedRun } from './Runner.js';
 import { modelKey } from './Runner.js';
 import type { ResultsFile, RunResult } from './results.js';
+import { uniqueInOrder } from './report/common.js';
 
 /**
  * `--shard I/N`. Runs that explore the same model (a kernel alias such as v2.6.32 and the strategy
@@ -90,5 +91,6 @@ export function mergeResults(parts: readonly { name: string; results: ResultsFil
     if (hole >= 0) throw new MergeError(`no shard has run ${hole} of ${first.total}`);
     runs = slots as RunResult[];
   }
-  return { faultline: 1, seed: parts[0]!.results.seed, startedAt, runs };
+  const from = uniqueInOrder(parts.flatMap((p) => p.results.strategiesFrom ?? []));
+  return { faultline: 1, seed: parts[0]!.results.seed, startedAt, runs, ...(from.length > 0 ? { strategiesFrom: from } : {}) };
 }

@@ -124,3 +124,24 @@ describe('a newcomer\'s first commands', () => {
     expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|at /);
   });
 });
+
+describe('list', () => {
+  it('without an argument lists what can be listed; a misspelt one gets a did-you-mean', () => {
+    const r = faultline('list');
+    expect(r.code).toBe(0);
+    for (const w of ['strategies', 'kernels', 'workloads', 'invariants', 'ops', 'hooks', 'families']) expect(r.out).toContain(`faultline list ${w}`);
+    expect(faultline('list', 'stratgies').err).toMatch(/list what\? stratgies \(did you mean strategies\?\)/);
+  });
+
+  it('columns are as wide as their widest cell', () => {
+    const lines = faultline('list', 'invariants').out.trimEnd().split('\n');
+    const starts = lines.map((l) => /^\S+\s+/.exec(l)![0].length);
+    expect(new Set(starts).size).toBe(1);
+    expect(starts[0]).toBe(Math.max(...lines.map((l) => l.split(/\s+/)[0]!.length)) + 2);
+  });
+
+  it('hooks names each decision point and who overrides it; ops --verbose gives every argument', () => {
+    expect(faultline('list', 'hooks').out).toMatch(/^wpReuse\s+overridden by .*refcount-reuse/m);
+    expect(faultline('list', 'ops', '--verbose').out).toMatch(/^dio_read: [^\n]*\n(\s{4}.*\n)*\s{4}gup: get \| pin/m);
+  });
+});

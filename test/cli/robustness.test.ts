@@ -19,8 +19,8 @@ function faultyModule(): string {
   writeFileSync(
     f,
     `export const strategies = [
-  { name: 'hangs', family: 'test', summary: 'a fork hook that never returns', refs: [], hooks: { forkMustCopy: () => { for (;;) {} } } },
-  { name: 'throws', family: 'test', summary: 'a fork hook that throws', refs: [], hooks: { forkMustCopy: () => { throw new Error('boom'); } } },
+  { name: 'hangs', family: 'gup-cow', summary: 'a fork hook that never returns', refs: [], hooks: { forkMustCopy: () => { for (;;) {} } } },
+  { name: 'throws', family: 'gup-cow', summary: 'a fork hook that throws', refs: [], hooks: { forkMustCopy: () => { throw new Error('boom'); } } },
 ];\n`,
   );
   return f;

@@ -83,6 +83,14 @@ export function totals(results: ResultsFile): Totals {
   return t;
 }
 
+/** The command that replays a token, with the --strategies-from modules the run loaded. */
+export type ReplayCommand = (token: string) => string;
+
+export function replayCommand(results: Pick<ResultsFile, 'strategiesFrom'>): ReplayCommand {
+  const from = results.strategiesFrom?.length ? ` --strategies-from ${results.strategiesFrom.join(' ')}` : '';
+  return (token) => `faultline replay ${token}${from}`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

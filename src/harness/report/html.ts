@@ -1,7 +1,7 @@
 import type { TraceEvent } from '../../core/trace.js';
 import { realSectionHtml } from '../real/reportSections.js';
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
-import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, runIndex, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf } from './common.js';
+import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, type ReplayCommand } from './common.js';
 import { costMetrics, formatCompact, maxMedian, summaryLine } from './markdown.js';
 import { abbreviations, ERROR_CELL, OK_CELL } from './terminal.js';
 import { highlightIndex, traceThreads } from './traceColumns.js';
@@ -141,22 +141,22 @@ export function swimLanes(trace: readonly TraceEvent[], at: number | undefined):
   return `<table class="lanes" style="--lanes:${threads.length}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function counterexample(r: RunResult, v: ViolationResult, id: string): string {
+function counterexample(r: RunResult, v: ViolationResult, id: string, replay: ReplayCommand): string {
   const expectNote = r.expected === null ? '' : r.expected.includes(v.invariant) ? '<span class="tag ok">expected</span>' : '<span class="tag bad">not expected</span>';
   return (
     `<details class="cx" id="${id}" data-family="${esc(familyOf(r.workload))}" data-strategy="${esc(r.strategy)}">` +
     `<summary><span class="inv">${esc(v.invariant)}</span> <span class="who">${esc(r.workload)} × ${esc(r.strategy)}</span> ${expectNote}<span class="msg">${esc(v.message)}</span></summary>` +
-    `<div class="body"><p class="meta">preemptions ${v.preemptions} · steps ${v.steps} · <code class="replay">faultline replay ${esc(v.replay)}</code></p>` +
+    `<div class="body"><p class="meta">preemptions ${v.preemptions} · steps ${v.steps} · <code class="replay">${esc(replay(v.replay))}</code></p>` +
     swimLanes(v.trace, v.at) +
     `</div></details>`
   );
 }
 
-function errorEntry(r: RunResult, id: string): string {
+function errorEntry(r: RunResult, id: string, replay: ReplayCommand): string {
   return (
     `<details class="cx err" id="${id}" data-family="${esc(familyOf(r.workload))}" data-strategy="${esc(r.strategy)}">` +
     `<summary><span class="inv">error</span> <span class="who">${esc(r.workload)} × ${esc(r.strategy)}</span></summary>` +
-    `<div class="body"><pre>${esc(r.error ?? '(no message)')}</pre>${r.errorReplay ? `<p class="meta"><code class="replay">faultline replay ${esc(r.errorReplay)}</code></p>` : ''}</div></details>`
+    `<div class="body"><pre>${esc(r.error ?? '(no message)')}</pre>${r.errorReplay ? `<p class="meta"><code class="replay">${esc(replay(r.errorReplay))}</code></p>` : ''}</div></details>`
   );
 }
 
@@ -282,10 +282,11 @@ export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string
     const cols = strategies.filter((s) => present.has(s));
     body.push(`<section class="family" data-family="${esc(family)}"><h3>${esc(family)}</h3>${costSection(fr, cols)}</section>`);
   }
+  const replay = replayCommand(results);
   const cx: string[] = [];
   runs.forEach((r, i) => {
-    r.violations.forEach((v, j) => cx.push(counterexample(r, v, cxId(i, j))));
-    if (r.verdict === 'error') cx.push(errorEntry(r, cxId(i, 0)));
+    r.violations.forEach((v, j) => cx.push(counterexample(r, v, cxId(i, j), replay)));
+    if (r.verdict === 'error') cx.push(errorEntry(r, cxId(i, 0), replay));
   });
   body.push(
     `<h2 id="counterexamples">Counterexamples <small class="summary">(${plural(cx.length, 'entry', 'entries')}; click one to see its swim lanes: <span class="legend-race">amber</span> = a thread switch the race needs, red = where the invariant broke)</small></h2>`,

@@ -1,5 +1,5 @@
 import type { ResultsFile, RunResult } from '../results.js';
-import { describeExpected, describeOutcome, workloadsOf } from './common.js';
+import { describeExpected, describeOutcome, replayCommand, workloadsOf, type ReplayCommand } from './common.js';
 import { runPasses } from './tap.js';
 import { renderTraceList } from './traceColumns.js';
 
@@ -39,21 +39,21 @@ function antTimestamp(iso: string): string {
   return m ? m[1]! : '1970-01-01T00:00:00';
 }
 
-function counterexampleText(r: RunResult): string {
+function counterexampleText(r: RunResult, replay: ReplayCommand): string {
   const parts: string[] = [];
   for (const v of r.violations) {
     parts.push(
-      [`${v.invariant}: ${v.message}`, `replay: faultline replay ${v.replay}`, '', renderTraceList(v.trace, { highlightStep: v.at })].join('\n'),
+      [`${v.invariant}: ${v.message}`, `replay: ${replay(v.replay)}`, '', renderTraceList(v.trace, { highlightStep: v.at })].join('\n'),
     );
   }
-  if (r.verdict === 'error') parts.push([`error: ${r.error ?? ''}`, ...(r.errorReplay ? [`replay: faultline replay ${r.errorReplay}`] : [])].join('\n'));
+  if (r.verdict === 'error') parts.push([`error: ${r.error ?? ''}`, ...(r.errorReplay ? [`replay: ${replay(r.errorReplay)}`] : [])].join('\n'));
   return parts.join('\n\n');
 }
 
-function testcase(r: RunResult): string {
+function testcase(r: RunResult, replay: ReplayCommand): string {
   const head = `    <testcase${attrs({ name: r.strategy, classname: r.workload.replace(/\//g, '.'), time: seconds(r.exploration.ms) })}`;
   const body: string[] = [];
-  const text = counterexampleText(r);
+  const text = counterexampleText(r, replay);
   if (!runPasses(r)) {
     const message = r.expected === null ? `found ${describeOutcome(r)}` : `expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}`;
     const tag = r.verdict === 'error' ? 'error' : 'failure';
@@ -72,6 +72,7 @@ export function renderJunit(results: ResultsFile): string {
     failures: runs.filter((r) => !runPasses(r) && r.verdict !== 'error').length,
     errors: runs.filter((r) => !runPasses(r) && r.verdict === 'error').length,
   });
+  const replay = replayCommand(results);
   const ms = (runs: readonly RunResult[]) => runs.reduce((a, r) => a + r.exploration.ms, 0);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs({ name: 'faultline', ...count(results.runs), time: seconds(ms(results.runs)) })}>`];
   workloadsOf(results.runs).forEach((w, id) => {
@@ -79,7 +80,7 @@ export function renderJunit(results: ResultsFile): string {
     const c = count(runs);
     out.push(`  <testsuite${attrs({ name: w, id, package: w.split('/')[0]!, tests: c.tests, failures: c.failures, errors: c.errors, skipped: 0, time: seconds(ms(runs)), timestamp: antTimestamp(results.startedAt), hostname: 'faultline' })}>`);
     out.push(`    <properties>`, `      <property${attrs({ name: 'seed', value: results.seed })}/>`, '    </properties>');
-    out.push(...runs.map(testcase));
+    out.push(...runs.map((r) => testcase(r, replay)));
     // The Ant schema requires both, even empty.
     out.push('    <system-out/>', '    <system-err/>', '  </testsuite>');
   });

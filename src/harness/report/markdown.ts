@@ -5,11 +5,13 @@ import {
   describeOutcome,
   groupByFamily,
   plural,
+  replayCommand,
   runIndex,
   strategiesOf,
   totals,
   uniqueInOrder,
   workloadsOf,
+  type ReplayCommand,
 } from './common.js';
 import { renderTraceColumns } from './traceColumns.js';
 import { realSectionMarkdown } from '../real/reportSections.js';
@@ -268,32 +270,32 @@ function expectationNote(r: RunResult, v: ViolationResult): string | null {
   return r.expected.includes(v.invariant) ? "Expected by the workload's `expect`." : `**${MISMATCH} Not expected** by the workload's \`expect\`.`;
 }
 
-export function counterexample(r: RunResult, v: ViolationResult): string {
+export function counterexample(r: RunResult, v: ViolationResult, replay: ReplayCommand = replayCommand({})): string {
   const out = [`### ${escapeInline(`${r.workload} × ${r.strategy}: ${v.invariant}`)}`, escapeInline(v.message)];
   const note = expectationNote(r, v);
   if (note !== null) out.push(note);
-  out.push([`- preemptions: ${v.preemptions}`, `- steps: ${v.steps}`, `- replay: ${code(`faultline replay ${v.replay}`)}`].join('\n'));
+  out.push([`- preemptions: ${v.preemptions}`, `- steps: ${v.steps}`, `- replay: ${code(replay(v.replay))}`].join('\n'));
   out.push(fenced(renderTraceColumns(v.trace, { highlightStep: v.at })));
   return out.join('\n\n');
 }
 
-function counterexamplesSection(runs: readonly RunResult[]): string {
+function counterexamplesSection(runs: readonly RunResult[], replay: ReplayCommand): string {
   const failing = runs.filter((r) => r.verdict === 'fail' && r.violations.length > 0);
   const out = ['## Counterexamples'];
   if (failing.length === 0) out.push('None: no run violated an invariant.');
   else out.push('`>>` marks the event at which the invariant was found violated.');
-  for (const r of failing) for (const v of r.violations) out.push(counterexample(r, v));
+  for (const r of failing) for (const v of r.violations) out.push(counterexample(r, v, replay));
   return out.join('\n\n');
 }
 
-function errorsSection(runs: readonly RunResult[]): string | null {
+function errorsSection(runs: readonly RunResult[], replay: ReplayCommand): string | null {
   const errors = runs.filter((r) => r.verdict === 'error');
   if (errors.length === 0) return null;
   const out = ['## Errors'];
   for (const r of errors) {
     out.push(`### ${escapeInline(`${r.workload} × ${r.strategy}`)}`);
     out.push(fenced(r.error ?? '(no message)'));
-    if (r.errorReplay !== undefined) out.push(`- replay: ${code(`faultline replay ${r.errorReplay}`)}`);
+    if (r.errorReplay !== undefined) out.push(`- replay: ${code(replay(r.errorReplay))}`);
   }
   return out.join('\n\n');
 }
@@ -307,8 +309,9 @@ export function renderMarkdown(results: ResultsFile, opts: MarkdownOptions = {})
   const strategies = strategiesOf(results.runs);
   const notes: Footnotes = { next: 1 };
   for (const [family, runs] of groupByFamily(results.runs)) out.push(familySection(family, runs, strategies, notes));
-  out.push(counterexamplesSection(results.runs));
-  const errors = errorsSection(results.runs);
+  const replay = replayCommand(results);
+  out.push(counterexamplesSection(results.runs, replay));
+  const errors = errorsSection(results.runs, replay);
   if (errors !== null) out.push(errors);
   return `${out.join('\n\n')}\n`;
 }

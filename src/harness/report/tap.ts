@@ -1,5 +1,5 @@
 import type { ResultsFile, RunResult } from '../results.js';
-import { describeExpected, describeOutcome, familyOf, plural, totals } from './common.js';
+import { describeExpected, describeOutcome, familyOf, plural, replayCommand, totals, type ReplayCommand } from './common.js';
 import { eventText } from './traceColumns.js';
 
 /**
@@ -27,21 +27,21 @@ export function runPasses(r: RunResult): boolean {
   return r.verdict === 'pass';
 }
 
-function yamlBlock(r: RunResult): string[] {
+function yamlBlock(r: RunResult, replay: ReplayCommand): string[] {
   const lines = ['  ---', `  message: ${yamlString(r.matchesExpected === false ? 'differs from expect' : r.verdict === 'error' ? 'run crashed' : 'invariant violated')}`];
   lines.push(`  severity: ${r.verdict === 'error' ? 'error' : 'fail'}`);
   lines.push(`  expected: ${yamlString(describeExpected(r.expected))}`);
   lines.push(`  got: ${yamlString(describeOutcome(r))}`);
   if (r.verdict === 'error') {
     lines.push(`  error: ${yamlString(r.error ?? '')}`);
-    if (r.errorReplay !== undefined) lines.push(`  replay: ${yamlString(`faultline replay ${r.errorReplay}`)}`);
+    if (r.errorReplay !== undefined) lines.push(`  replay: ${yamlString(replay(r.errorReplay))}`);
   }
   if (r.violations.length > 0) {
     lines.push('  violations:');
     for (const v of r.violations) {
       lines.push(`    - invariant: ${yamlString(v.invariant)}`);
       lines.push(`      message: ${yamlString(v.message)}`);
-      lines.push(`      replay: ${yamlString(`faultline replay ${v.replay}`)}`);
+      lines.push(`      replay: ${yamlString(replay(v.replay))}`);
       lines.push('      trace:');
       for (const e of v.trace) lines.push(`        - ${yamlString(`${e.step} ${e.cpu} ${eventText(e)}`)}`);
     }
@@ -54,6 +54,7 @@ function yamlBlock(r: RunResult): string[] {
 
 export function renderTap(results: ResultsFile): string {
   const t = totals(results);
+  const replay = replayCommand(results);
   const out = ['TAP version 13', `1..${results.runs.length}`];
   out.push(`# faultline: ${plural(t.runs, 'run')}, seed ${results.seed}`);
   let family = '';
@@ -66,7 +67,7 @@ export function renderTap(results: ResultsFile): string {
     if (ok) n[r.verdict === 'pass' ? 'pass' : 'xfail']++;
     else n[r.verdict === 'error' ? 'error' : 'fail']++;
     out.push(`${ok ? 'ok' : 'not ok'} ${i + 1} ${description(r)}`);
-    if (!ok) out.push(...yamlBlock(r));
+    if (!ok) out.push(...yamlBlock(r, replay));
   });
   // kselftest's ksft_finished() summary line.
   out.push(`# Totals: pass:${n.pass} fail:${n.fail} xfail:${n.xfail} xpass:0 skip:0 error:${n.error}`);

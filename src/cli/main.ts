@@ -5,10 +5,10 @@ import { CompositionError } from '../core/Strategy.js';
 import { replayExecution } from '../harness/explore/explore.js';
 import { INVARIANTS } from '../harness/oracle/invariants.js';
 import { OPS } from '../harness/ops/index.js';
-import { Registry, UnknownStrategyError } from '../harness/registry.js';
+import { HOST, Registry, UnknownStrategyError } from '../harness/registry.js';
 import { decodeToken } from '../harness/replayToken.js';
 import { compareWithBaseline, baselineOf } from '../harness/baseline.js';
-import { describeExpected, describeOutcome, plural, replayCommand, uniqueInOrder } from '../harness/report/common.js';
+import { describeExpected, describeOutcome, plural, replayCommand, skipText, uniqueInOrder } from '../harness/report/common.js';
 import { getReporter, reporterNames } from '../harness/report/index.js';
 import type { Reporter } from '../harness/report/reporters.js';
 import { renderSummary } from '../harness/report/terminal.js';
@@ -16,7 +16,7 @@ import { renderTraceColumns } from '../harness/report/traceColumns.js';
 import type { ResultsFile, RunResult } from '../harness/results.js';
 import { planRuns, resultsFile, runPlans, runPlansParallel, type Progress } from '../harness/Runner.js';
 import { MergeError, mergeResults, parseShard, shardPlans, type Shard } from '../harness/shard.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, release as osRelease } from 'node:os';
 import { loadWorkloadFile } from '../harness/workload/load.js';
 import { workloadJsonSchema } from '../harness/workload/schema.js';
 import { UNBOUNDED, type ExploreMode, type Workload } from '../harness/workload/types.js';
@@ -185,7 +185,9 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
   const strategyModules = o.strategiesFrom ?? [];
   const reg = registry(await loadStrategyModules(strategyModules));
   const reporters = parseFormats(o.format);
-  const strategies = o.strategy?.split(',').map((s) => s.trim()).filter(Boolean);
+  const asked = o.strategy?.split(',').map((s) => s.trim()).filter(Boolean);
+  const strategies = asked ? reg.expandHost(asked) : undefined;
+  if (asked?.includes(HOST)) process.stderr.write(`faultline: --strategy host is ${reg.hostKernel()!.name} (this machine runs Linux ${osRelease()})\n`);
   if (strategies) for (const s of strategies) reg.resolve(s);
   if (o.family && !reg.families().includes(o.family)) throw new UsageError(`unknown --family ${o.family} (families: ${reg.families().join(', ')})`);
   const root = configsRoot();
@@ -259,7 +261,8 @@ function gate(results: ResultsFile, o: GateOpts): number {
   for (const r of bad) {
     const v = r.violations.find((x) => !(r.expected ?? []).includes(x.invariant)) ?? r.violations[0];
     const token = v?.replay ?? r.errorReplay;
-    say(`MISMATCH ${r.workload} × ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}${token ? ` (${replay(token)})` : ''}`);
+    const why = r.verdict === 'skip' ? ` (${r.strategy} lacks ${skipText(r)})` : '';
+    say(`MISMATCH ${r.workload} × ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}${why}${token ? ` (${replay(token)})` : ''}`);
   }
   let regressions = 0;
   let compared = 0;
@@ -293,7 +296,7 @@ function gate(results: ResultsFile, o: GateOpts): number {
 
 function addRunOptions(c: Command): Command {
   return c
-    .option('--strategy <names>', 'strategies or kernels to run, comma-separated (compose with +); default: the family\'s and every kernel')
+    .option('--strategy <names>', 'strategies or kernels to run, comma-separated (compose with +; host = the newest kernel timeline not newer than uname -r); default: the family\'s and every kernel')
     .option('--family <name>', 'only workloads of this family')
     .option('-t, --filter <patterns>', 'only workloads whose id contains PATTERN or matches it as a glob (*, ?); comma-separated', commaList)
     .addOption(new Option('--explore <mode>', 'exploration').choices(['exhaustive', 'dfs', 'random', 'pct', 'dpor']))
@@ -396,7 +399,8 @@ export async function main(argv: string[]): Promise<number> {
 
   const LISTS: Record<string, string> = {
     strategies: 'candidate fixes and kernel timelines, by family',
-    kernels: 'named kernels (configs/kernels.yaml): which strategies each composes',
+    kernels: 'named kernels (configs/kernels.yaml): which strategies each composes, and its features with release and commit',
+    features: 'kernel features a workload can need (a kernel without one skips it): release and commit',
     workloads: 'workload ids under configs/, with their titles',
     invariants: 'what the oracle judges',
     ops: 'workload ops (--verbose: every argument, its type and default)',
@@ -407,50 +411,82 @@ export async function main(argv: string[]): Promise<number> {
     .command('list')
     .argument('[what]', `one of: ${Object.keys(LISTS).join(', ')}`)
     .option('--verbose', 'ops: every argument with its type and default')
+    .option('--json', 'print the list as JSON')
     .description('what exists, one line each (without an argument: what can be listed)')
-    .action((what: string | undefined, o: { verbose?: boolean }) => {
+    .action((what: string | undefined, o: { verbose?: boolean; json?: boolean }) => {
       const reg = registry();
       const rows: string[][] = [];
+      let json: unknown;
       switch (what) {
         case undefined:
           for (const [k, d] of Object.entries(LISTS)) rows.push([`faultline list ${k}`, d]);
+          json = Object.entries(LISTS).map(([name, description]) => ({ name, description }));
           break;
         case 'strategies':
           for (const s of reg.strategies.values()) rows.push([s.name, s.family, `${s.summary}${s.baseline ? ' [baseline]' : ''}${s.standalone === false ? ' [kernel building block]' : ''}  (${s.refs.join('; ')})`]);
           for (const r of reg.readings.values()) rows.push([r.spec, r.family, `${r.summary} [reading of a proposal]  (${r.refs.join('; ')})`]);
           for (const k of reg.kernels.values()) rows.push([k.name, 'kernel', `${k.strategies.join('+')}: ${k.summary}`]);
+          json = [...reg.strategies.values()].map(({ hooks: _h, ...s }) => s);
           break;
-        case 'kernels':
-          for (const k of reg.kernels.values()) rows.push([k.name, k.strategies.join('+'), k.summary]);
+        case 'kernels': {
+          // Each timeline, then the features it has: release and commit of each (what a workload may ask of it).
+          json = [...reg.kernels.values()].map((k) => ({ ...k, features: k.features.map((id) => reg.features.get(id)!) }));
+          const lines: string[] = [];
+          for (const k of reg.kernels.values()) {
+            if (lines.length > 0) lines.push('');
+            lines.push(`${k.name} (${k.version}): ${k.summary}`);
+            lines.push(`  strategies: ${k.strategies.join(' + ')}`);
+            if (k.refs.length > 0) lines.push(`  refs: ${k.refs.join('; ')}`);
+            lines.push(`  features:${k.features.length === 0 ? ' none a workload can ask for' : ''}`);
+            for (const id of k.features) {
+              const f = reg.features.get(id)!;
+              lines.push(`    ${f.id.padEnd(20)} ${f.since.padEnd(6)} ${f.commit.padEnd(13)} ${f.summary}`);
+            }
+          }
+          if (!o.json) {
+            process.stdout.write(lines.join('\n') + '\n');
+            return;
+          }
+          break;
+        }
+        case 'features':
+          for (const f of reg.features.values()) rows.push([f.id, f.since, f.commit, f.summary]);
+          json = [...reg.features.values()];
           break;
         case 'families':
           for (const f of reg.families()) rows.push([f, reg.familyStrategies(f).join(', ')]);
+          json = reg.families().map((f) => ({ family: f, strategies: reg.familyStrategies(f) }));
           break;
         case 'workloads': {
           const root = configsRoot();
-          for (const f of findWorkloadFiles([root], root)) rows.push([f.id, loadWorkloadFile(f.file, f.id, reg).title]);
+          const ws = findWorkloadFiles([root], root).map((f) => loadWorkloadFile(f.file, f.id, reg));
+          for (const w of ws) rows.push([w.id, w.title]);
+          json = ws.map((w) => ({ id: w.id, title: w.title, family: w.family, needs: w.needs.map((n) => n.feature) }));
           break;
         }
         case 'invariants':
           for (const [id, d] of Object.entries(INVARIANTS)) rows.push([id, d]);
+          json = Object.entries(INVARIANTS).map(([id, description]) => ({ id, description }));
           break;
         case 'hooks':
+          json = HOOK_NAMES.map((h) => ({ hook: h, overriddenBy: [...reg.strategies.values()].filter((s) => Object.hasOwn(s.hooks, h)).map((s) => s.name) }));
           for (const h of HOOK_NAMES) {
             const by = [...reg.strategies.values()].filter((s) => Object.hasOwn(s.hooks, h)).map((s) => s.name);
             rows.push([h, by.length ? `overridden by ${by.join(', ')}` : 'baseline only']);
           }
           break;
         case 'ops':
-          if (o.verbose) {
+          if (o.verbose && !o.json) {
             process.stdout.write(opsText() + '\n');
             return;
           }
           for (const op of OPS.values()) rows.push([op.name, op.summary]);
+          json = [...OPS.values()].map((op) => ({ name: op.name, summary: op.summary }));
           break;
         default:
           throw new UsageError(`list what? ${what}${didYouMean(what, Object.keys(LISTS))} (allowed: ${Object.keys(LISTS).join(', ')})`);
       }
-      process.stdout.write(columns(rows) + '\n');
+      process.stdout.write(o.json ? `${JSON.stringify(json, null, 2)}\n` : columns(rows) + '\n');
     });
 
   program

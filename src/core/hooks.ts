@@ -57,6 +57,12 @@ export interface Hooks {
   /** dup_mmap(): before fork takes the parent's mmap_lock, and after it drops it. */
   forkBegin(k: Kernel, t: Task, mm: MmStruct): KGen;
   forkEnd(k: Kernel, t: Task, mm: MmStruct): void;
+  /**
+   * O_DIRECT (bio_iov_iter_get_pages) when the workload leaves `gup:` to the kernel: pin the user
+   * buffer with FOLL_PIN (iov_iter_extract_pages, a7e689dd1c06, 6.5) instead of taking FOLL_GET
+   * references (iov_iter_get_pages, every kernel before).
+   */
+  dioPinsPages(k: Kernel): boolean;
   /** O_DIRECT: before the buffer is GUP'd, and when the I/O completes (`t` is the submitter). */
   dioBegin(k: Kernel, t: Task, mm: MmStruct): KGen;
   dioEnd(k: Kernel, t: Task, mm: MmStruct): void;
@@ -162,6 +168,7 @@ export const baselineHooks: Hooks = {
   reclaimMayUnmap: () => true,
   forkBegin: nothing,
   forkEnd: () => {},
+  dioPinsPages: () => false,
   dioBegin: nothing,
   dioEnd: () => {},
   // uffd-retry baseline, tried-once (4.3): sleep once, return VM_FAULT_RETRY; retry without ALLOW_RETRY.

@@ -1,4 +1,4 @@
-import { reportedMode, type ExploreMode } from './workload/types.js';
+import { SKIP, reportedMode, type ExploreMode } from './workload/types.js';
 import type { Kernel } from '../core/Strategy.js';
 import { SPLIT_AFTER, splits, explore, finishRun, planSubtrees, type Best, type ExploreOptions, type Segment } from './explore/explore.js';
 import type { Registry } from './registry.js';
@@ -14,6 +14,8 @@ export interface PlannedRun {
   workload: Workload;
   spec: string;
   kernel: Kernel;
+  /** The spec is a kernel that lacks a feature the workload needs: the run is a skip, with this reason. */
+  skip?: string;
 }
 
 export interface PlanOptions {
@@ -32,15 +34,43 @@ export function planRuns(workloads: Workload[], reg: Registry, opts: PlanOptions
   for (const w of workloads) {
     if (opts.family && w.family !== opts.family) continue;
     const specs = opts.strategies ?? [...reg.familyStrategies(w.family), ...reg.kernels.keys()];
-    for (const spec of specs) plans.push({ workload: w, spec, kernel: reg.resolve(spec) });
+    for (const spec of specs) {
+      const skip = reg.skipReason(w, spec);
+      plans.push({ workload: w, spec, kernel: reg.resolve(spec), ...(skip !== null ? { skip } : {}) });
+    }
   }
   return plans;
 }
 
-/** What `expect:` says for this strategy: its own entry, else `default`, else nothing. */
-export function expectedFor(w: Workload, spec: string): string[] | null {
+/**
+ * The result of a run its kernel cannot make: nothing explored, nothing violated, the reason kept.
+ * Not `complete`: a skip proves nothing about the schedules it did not explore.
+ */
+export function skippedRun(p: PlannedRun, mode: ExploreMode): RunResult {
+  return {
+    workload: p.workload.id,
+    strategy: p.spec,
+    verdict: 'skip',
+    skip: p.skip!,
+    violations: [],
+    expected: null,
+    matchesExpected: null,
+    exploration: { mode: reportedMode(mode), executions: 0, complete: false, steps: 0, ms: 0 },
+    cost: {},
+  };
+}
+
+/**
+ * What `expect:` says for this strategy: its own entry, else `default`, else nothing. `default`
+ * speaks of runs that run: a skipped run is judged only by an entry of its own (`v5.18: skip`), so
+ * that a workload need not list every kernel too old for it, and one that lists a kernel with
+ * invariants (an outcome that kernel could never have produced) is a mismatch.
+ */
+export function expectedFor(w: Workload, spec: string, skipped = false): string[] | null {
   if (w.expect === null) return null;
-  return w.expect[spec] ?? w.expect.default ?? null;
+  const own = w.expect[spec];
+  if (own !== undefined) return own;
+  return skipped ? null : (w.expect.default ?? null);
 }
 
 export function judgeExpected(r: RunResult, expected: string[] | null): void {
@@ -49,7 +79,7 @@ export function judgeExpected(r: RunResult, expected: string[] | null): void {
     r.matchesExpected = null;
     return;
   }
-  const got = r.verdict === 'error' ? ['error'] : r.violations.map((v) => v.invariant).sort();
+  const got = r.verdict === 'error' ? ['error'] : r.verdict === 'skip' ? [SKIP] : r.violations.map((v) => v.invariant).sort();
   if (r.exploration.bailed === true) {
     // --bail stopped at the first violating execution: what it found must be expected, and it can
     // only have found something where something is expected.
@@ -100,18 +130,19 @@ export function runPlans(plans: PlannedRun[], opts: RunOptions = {}): RunResult[
     const key = modelKey(p.workload, p.kernel);
     const hit = cache.get(key);
     let r: RunResult;
-    if (hit) r = renamed(hit, p.spec);
+    if (p.skip !== undefined) r = skippedRun(p, opts.mode ?? p.workload.explore.mode);
+    else if (hit) r = renamed(hit, p.spec);
     else {
       r = explore(p.workload, p.kernel, opts);
       cache.set(key, r);
       r = structuredClone(r);
       progress.executions += r.exploration.executions;
     }
-    judgeExpected(r, expectedFor(p.workload, p.spec));
+    judgeExpected(r, expectedFor(p.workload, p.spec, r.verdict === 'skip'));
     out.push(r);
     opts.onRun?.(r, out.length, plans.length);
     progress.done++;
-    if (r.verdict !== 'pass') progress.failures++;
+    if (r.verdict !== 'pass' && r.verdict !== 'skip') progress.failures++;
     opts.onProgress?.({ ...progress });
   }
   return out;
@@ -167,6 +198,7 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
   const itemJob: { job: Job; sub: number }[] = [];
   const base = (p: PlannedRun) => ({ file: p.workload.file, id: p.workload.id, spec: p.spec, kernelsYaml, opts: explore, ...(strategyModules?.length ? { strategyModules } : {}) });
   for (const p of plans) {
+    if (p.skip !== undefined) continue;
     const key = modelKey(p.workload, p.kernel);
     const seen = jobsByKey.get(key);
     if (seen) {
@@ -181,7 +213,8 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
     initial.push({ ...base(p), ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
     itemJob.push({ job, sub: -1 });
   }
-  const progress: Progress = { done: 0, total: plans.length, executions: 0, failures: 0 };
+  // Skips explore nothing: they are done before the first worker starts.
+  const progress: Progress = { done: plans.filter((p) => p.skip !== undefined).length, total: plans.length, executions: 0, failures: 0 };
   const failed = new Set<Job>();
   await runQueue(
     initial,
@@ -239,10 +272,14 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
   const out: RunResult[] & { interrupted?: boolean } = [];
   if (interrupted) out.interrupted = true;
   for (const p of plans) {
-    const r0 = results.get(modelKey(p.workload, p.kernel));
-    if (r0 === undefined) continue;
-    const r = r0.strategy === p.spec ? structuredClone(r0) : renamed(r0, p.spec);
-    judgeExpected(r, expectedFor(p.workload, p.spec));
+    let r: RunResult;
+    if (p.skip !== undefined) r = skippedRun(p, opts.mode ?? p.workload.explore.mode);
+    else {
+      const r0 = results.get(modelKey(p.workload, p.kernel));
+      if (r0 === undefined) continue;
+      r = r0.strategy === p.spec ? structuredClone(r0) : renamed(r0, p.spec);
+    }
+    judgeExpected(r, expectedFor(p.workload, p.spec, r.verdict === 'skip'));
     out.push(r);
     opts.onRun?.(r, out.length, plans.length);
   }

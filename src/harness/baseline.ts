@@ -1,5 +1,5 @@
 import type { ResultsFile, RunResult } from './results.js';
-import { cellKey, describeOutcome, violatedIds } from './report/common.js';
+import { cellKey, describeOutcome, skipText, violatedIds } from './report/common.js';
 
 /**
  * The gate's second question: did anything get worse since a committed results.json? Worse means a
@@ -28,6 +28,7 @@ export interface BaselineComparison {
 }
 
 function outcome(r: RunResult): string {
+  if (r.verdict === 'skip') return `skip (${skipText(r)})`;
   const complete = r.exploration.complete ? '' : ' (incomplete)';
   return `${describeOutcome(r)}${complete}`;
 }
@@ -47,9 +48,15 @@ export function compareWithBaseline(current: ResultsFile, baseline: ResultsFile)
     const added = [...now].filter((i) => !was.has(i));
     const removed = [...was].filter((i) => !now.has(i));
     const why: string[] = [];
+    // Whether a kernel can run a workload at all is history (its features), not a finding: a cell
+    // that turns into a skip checks nothing any more, and one that stops skipping now claims an
+    // outcome for that kernel. Either way the timeline or the workload changed: a change to review.
+    if (r.verdict === 'skip' && b.verdict !== 'skip') why.push(`now skipped (${skipText(r)})`);
+    else if (r.verdict !== 'skip' && b.verdict === 'skip') why.push(`no longer skipped (was: ${skipText(b)})`);
+    else if (r.verdict === 'skip' && b.verdict === 'skip' && skipText(r) !== skipText(b)) why.push(`skipped for another reason (was: ${skipText(b)})`);
     if (added.length > 0) why.push(`newly violates ${added.join(', ')}`);
     if (r.verdict === 'error' && b.verdict !== 'error') why.push('now crashes');
-    if (b.exploration.complete && !r.exploration.complete) why.push(`exploration no longer complete (${r.exploration.executions} executions, baseline ${b.exploration.executions})`);
+    if (b.exploration.complete && !r.exploration.complete && r.verdict !== 'skip') why.push(`exploration no longer complete (${r.exploration.executions} executions, baseline ${b.exploration.executions})`);
     const base = { workload: r.workload, strategy: r.strategy, baseline: outcome(b), got: outcome(r) };
     const replay = r.violations.find((v) => added.includes(v.invariant))?.replay ?? r.errorReplay;
     if (why.length > 0) out.regressions.push({ ...base, why: why.join('; '), ...(replay !== undefined ? { replay } : {}) });
@@ -57,7 +64,7 @@ export function compareWithBaseline(current: ResultsFile, baseline: ResultsFile)
       const better: string[] = [];
       if (removed.length > 0) better.push(`no longer violates ${removed.join(', ')}`);
       if (b.verdict === 'error' && r.verdict !== 'error') better.push('no longer crashes');
-      if (!b.exploration.complete && r.exploration.complete) better.push('exploration now complete');
+      if (!b.exploration.complete && r.exploration.complete && b.verdict !== 'skip') better.push('exploration now complete');
       if (better.length > 0) out.improvements.push({ ...base, why: better.join('; ') });
     }
   }

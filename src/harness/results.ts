@@ -47,8 +47,12 @@ export interface CostSummary {
 export interface RunResult {
   workload: string;
   strategy: string;
-  verdict: 'pass' | 'fail' | 'error';
+  /** skip: a named kernel that lacks a feature the workload needs; nothing was explored. */
+  verdict: 'pass' | 'fail' | 'error' | 'skip';
+  /** With verdict skip: `<feature>: <release that added it>, <commit>`. */
+  skip?: string;
   violations: ViolationResult[];
+  /** Invariant ids, sorted; `["skip"]` for `expect: { v5.18: skip }`; null without expect. */
   expected: string[] | null;
   matchesExpected: boolean | null;
   exploration: {

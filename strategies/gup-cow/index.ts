@@ -1,5 +1,6 @@
 import type { Strategy } from '../../src/core/Strategy.js';
 import { anonExclusive } from './anon-exclusive.js';
+import { dioFollPin } from './dio-foll-pin.js';
 import { forkCopy } from './fork-copy.js';
 import { forkCopyPinned } from './fork-copy-pinned.js';
 import { gupDecow } from './gup-decow.js';
@@ -22,4 +23,5 @@ export const gupCow: Strategy[] = [
   swapinRefcount,
   refcountReuseSwapcache,
   reclaimSkipPinned,
+  dioFollPin,
 ];

@@ -49,7 +49,8 @@ export interface DioArgs {
   read: boolean;
   addr: number;
   len: number;
-  pin: boolean;
+  /** FOLL_PIN or FOLL_GET; null: what this kernel's O_DIRECT does (the dioPinsPages hook). */
+  pin: boolean | null;
   fill: number;
   chunks: number;
 }
@@ -61,7 +62,8 @@ export function* blockdev_direct_IO(k: Kernel, t: Task, mm: MmStruct, a: DioArgs
   const ps = k.pageSize;
   const first = Math.floor(a.addr / ps);
   const last = Math.floor((a.addr + a.len - 1) / ps);
-  const flags = (a.read ? FOLL_WRITE : 0) | (a.pin ? FOLL_PIN : FOLL_GET);
+  const pin = a.pin ?? k.hooks.dioPinsPages(k);
+  const flags = (a.read ? FOLL_WRITE : 0) | (pin ? FOLL_PIN : FOLL_GET);
   const res = yield* get_user_pages_fast(k, t, mm, first, last - first + 1, flags);
   if (res.err !== null) {
     for (const p of res.pages) gup_put_page(k, p, flags);

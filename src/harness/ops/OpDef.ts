@@ -4,6 +4,7 @@ import type { KGen, Task } from '../../core/sched/Task.js';
 import type { Execution } from '../runtime/Execution.js';
 import type { Proc } from '../runtime/Proc.js';
 import type { OpNode } from '../workload/types.js';
+import type { FeatureNeedSpec, NeedsEnv } from '../features.js';
 
 /** What the loader checks across ops: names an op refers to or introduces. */
 export interface OpRefs {
@@ -17,7 +18,7 @@ export interface OpRefs {
   waitsFor?: string;
   thread?: string;
   /** A new mapping this op creates. */
-  maps?: { name: string; pages: number };
+  maps?: { name: string; pages: number; type: 'anon' | 'shmem' };
 }
 
 export type HandleKind = 'dio' | 'pipe' | 'pin' | 'uffd' | 'user_event';
@@ -40,6 +41,11 @@ export interface OpDef<A = unknown> {
   summary: string;
   args: z.ZodType<A>;
   refs(a: A): OpRefs;
+  /**
+   * The kernel features this use of the op needs (none if absent): a named kernel that lacks one
+   * skips the workload. Judged from the arguments and the mappings they name, never at run time.
+   */
+  needs?(a: A, env: NeedsEnv): FeatureNeedSpec[];
   run(c: OpCtx, a: A): KGen<string | null>;
 }
 

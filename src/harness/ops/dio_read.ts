@@ -9,9 +9,10 @@ export const dio_read = defineOp({
   summary: 'O_DIRECT read: GUP the buffer for write; the device DMAs `fill` into it asynchronously',
   args: z.strictObject({ as: name, at, off, len, fill: byte, gup, chunks: z.number().int().min(1).max(8).default(2) }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'dio' } }),
+  needs: (a) => (a.gup === 'pin' ? [{ feature: 'pin-user-pages', why: 'gup: pin (FOLL_PIN)' }] : []),
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
-    const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: true, addr: w.addr, len: w.len, pin: a.gup === 'pin', fill: a.fill, chunks: a.chunks }, {
+    const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: true, addr: w.addr, len: w.len, pin: a.gup === undefined ? null : a.gup === 'pin', fill: a.fill, chunks: a.chunks }, {
       dmaToMemory: (c) => {
         const now = ex.oracle.now();
         ex.oracle.write(proc.name, w.vma, w.off + c.off, c.len, a.fill, now, now, 'dma');

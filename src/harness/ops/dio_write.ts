@@ -12,10 +12,11 @@ export const dio_write = defineOp({
   summary: 'O_DIRECT write: GUP the buffer for read; the device DMAs it to disk asynchronously',
   args: z.strictObject({ as: name, at, off, len, gup, chunks: z.number().int().min(1).max(8).default(2) }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'dio' } }),
+  needs: (a) => (a.gup === 'pin' ? [{ feature: 'pin-user-pages', why: 'gup: pin (FOLL_PIN)' }] : []),
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
     const t0 = ex.oracle.now();
-    const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: false, addr: w.addr, len: w.len, pin: a.gup === 'pin', fill: 0, chunks: a.chunks }, {
+    const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: false, addr: w.addr, len: w.len, pin: a.gup === undefined ? null : a.gup === 'pin', fill: 0, chunks: a.chunks }, {
       dmaFromMemory: (c, data) => {
         const cw = { vma: w.vma, off: w.off + c.off, len: c.len, addr: w.addr + c.off };
         ex.observe(proc, cw, data, t0, ex.oracle.now(), 'device', `the disk write ${a.as}`);

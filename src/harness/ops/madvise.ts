@@ -9,6 +9,7 @@ export const madvise = defineOp({
   summary: 'MADV_DONTNEED (zap: reads as zero after) or MADV_PAGEOUT (reclaim pages only this mm maps)',
   args: z.strictObject({ at, off, len, advice: z.enum(['dontneed', 'pageout']) }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len } }),
+  needs: (a) => (a.advice === 'pageout' ? [{ feature: 'madv-pageout', why: 'MADV_PAGEOUT' }] : []),
   *run({ k, t, proc, ex }, a) {
     k.stats.syscalls++;
     const w = ex.where(proc, a.at, a.off, a.len);

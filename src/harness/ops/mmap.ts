@@ -14,7 +14,7 @@ export const mmap = defineOp({
     file: z.string().optional(),
     prot: z.enum(['none', 'r', 'rw']).default('rw'),
   }),
-  refs: (a) => ({ maps: { name: a.name, pages: a.pages } }),
+  refs: (a) => ({ maps: { name: a.name, pages: a.pages, type: a.type } }),
   *run({ k, t, proc, ex }, a) {
     k.stats.syscalls++;
     const file = a.type === 'shmem' ? shmem_file(k, a.file ?? a.name) : undefined;

@@ -8,6 +8,7 @@ export const pin = defineOp({
   summary: 'FOLL_PIN the range (pin_user_pages; defaults: R/O, slow path, longterm)',
   args: z.strictObject({ as: name, at, off, len, write: z.boolean().default(false), fast: z.boolean().default(false), longterm: z.boolean().default(true) }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'pin' } }),
+  needs: () => [{ feature: 'pin-user-pages', why: 'pin_user_pages (FOLL_PIN)' }],
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
     const r = yield* pin_user_pages(k, t, proc.mm, { addr: w.addr, len: w.len, write: a.write, fast: a.fast, longterm: a.longterm });

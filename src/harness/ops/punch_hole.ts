@@ -10,6 +10,7 @@ export const punch_hole = defineOp({
   summary: 'fallocate(PUNCH_HOLE) on the shmem file behind the mapping: every sharer reads zeroes there after',
   args: z.strictObject({ at, off, len }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len } }),
+  needs: () => [{ feature: 'shmem-punch-hole', why: 'fallocate(FALLOC_FL_PUNCH_HOLE) on shmem' }],
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
     const s = pageSpan(k.pageSize, w);

@@ -11,6 +11,7 @@ export const uffd_copy = defineOp({
   summary: 'UFFDIO_COPY pages of `fill` into a registered range (zeropage: true for UFFDIO_ZEROPAGE); wakes the range',
   args: z.strictObject({ uffd: name, at, off, len, fill: byte.default(0), zeropage: z.boolean().default(false), wp: z.boolean().default(false) }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, uses: [{ handle: a.uffd, kind: 'uffd' }] }),
+  needs: (a) => (a.wp ? [{ feature: 'uffd-wp', why: 'UFFDIO_COPY_MODE_WP' }] : []),
   *run({ k, t, proc, ex }, a) {
     const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
     if (s === null) return 'EINVAL';

@@ -23,6 +23,8 @@ export const uffd_handle = defineOp({
     until: name.optional(),
   }),
   refs: (a) => ({ uses: [{ handle: a.uffd, kind: 'uffd' }], ...(a.until !== undefined ? { awaits: a.until } : {}) }),
+  needs: (a) =>
+    a.resolve === 'continue' ? [{ feature: 'uffd-minor-shmem', why: 'UFFDIO_CONTINUE' }] : a.resolve === 'unprotect' ? [{ feature: 'uffd-wp', why: 'UFFDIO_WRITEPROTECT' }] : [],
   *run({ k, t, proc, ex }, a) {
     const h = uffdHandle(proc, a.uffd);
     const ev = a.until !== undefined ? ex.event(a.until) : null;

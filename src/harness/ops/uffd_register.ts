@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UFFD_FEATURE_EVENT_FORK, VM_UFFD_MINOR, VM_UFFD_MISSING, VM_UFFD_WP, userfaultfd_new, userfaultfd_register } from '../../core/uffd/userfaultfd.js';
 import { defineOp } from './OpDef.js';
+import type { FeatureNeedSpec } from '../features.js';
 import { at, len, name, off } from './common.js';
 import { pageSpan } from './span.js';
 
@@ -19,6 +20,16 @@ export const uffd_register = defineOp({
     events: z.array(z.enum(['fork'])).default([]),
   }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'uffd' } }),
+  // vma_can_userfault() of each release: what it accepts decides which kernels can run this at all.
+  needs: (a, env) => {
+    const shmem = env.vmaType(a.at) === 'shmem';
+    const out: FeatureNeedSpec[] = [{ feature: 'userfaultfd', why: 'userfaultfd(2)' }];
+    if (a.mode.includes('missing') && shmem) out.push({ feature: 'uffd-shmem', why: 'UFFDIO_REGISTER_MODE_MISSING on shmem' });
+    if (a.mode.includes('wp')) out.push(shmem ? { feature: 'uffd-wp-shmem', why: 'UFFDIO_REGISTER_MODE_WP on shmem' } : { feature: 'uffd-wp', why: 'UFFDIO_REGISTER_MODE_WP' });
+    if (a.mode.includes('minor')) out.push({ feature: 'uffd-minor-shmem', why: `UFFDIO_REGISTER_MODE_MINOR${shmem ? ' on shmem' : ''}` });
+    if (a.events.includes('fork')) out.push({ feature: 'uffd-event-fork', why: 'UFFD_FEATURE_EVENT_FORK' });
+    return out;
+  },
   *run({ k, t, proc, ex }, a) {
     const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
     if (s === null) return 'EINVAL';

@@ -10,6 +10,7 @@ export const uffd_writeprotect = defineOp({
   summary: 'UFFDIO_WRITEPROTECT a range (wp: true) or resolve it (wp: false, wakes the range)',
   args: z.strictObject({ uffd: name, at, off, len, wp: z.boolean().default(true) }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, uses: [{ handle: a.uffd, kind: 'uffd' }] }),
+  needs: () => [{ feature: 'uffd-wp', why: 'UFFDIO_WRITEPROTECT' }],
   *run({ k, t, proc, ex }, a) {
     const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
     if (s === null) return 'EINVAL';

@@ -21,6 +21,7 @@ export const user_events_register = defineOp({
     flags: z.number().int().min(0).max(0xffff).default(0).describe('user_reg.flags (none are defined: nonzero is EINVAL)'),
   }),
   refs: (a) => ({ vma: { name: a.at, off: a.off }, defines: { handle: a.as, kind: 'user_event' } }),
+  needs: () => [{ feature: 'user-events', why: 'user_events (DIAG_IOCSREG enablers)' }],
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, undefined);
     // The byte of the user's integer that holds the bit, by the machine's byte order.

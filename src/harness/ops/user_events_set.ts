@@ -15,6 +15,7 @@ export const user_events_set = defineOp({
   summary: 'a tracer enables / disables a user_events event; the kernel writes every registered enable bit',
   args: z.strictObject({ event: name, enabled: z.boolean() }),
   refs: () => ({}),
+  needs: () => [{ feature: 'user-events', why: 'user_events (DIAG_IOCSREG enablers)' }],
   *run({ k, t, ex }, a) {
     ex.oracle.eventSetsInFlight++;
     k.sched.touch(ORACLE_EVENTS * 4 + WRITE);

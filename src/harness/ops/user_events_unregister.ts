@@ -8,6 +8,7 @@ export const user_events_unregister = defineOp({
   summary: 'unregister an enable bit (ioctl DIAG_IOCSUNREG); the kernel clears the bit',
   args: name,
   refs: (h) => ({ uses: [{ handle: h, kind: 'user_event' }] }),
+  needs: () => [{ feature: 'user-events', why: 'user_events (DIAG_IOCSREG enablers)' }],
   *run({ k, t, proc, ex }, h) {
     const handle = proc.handles.get(h);
     if (handle?.kind !== 'user_event') throw new Error(`${proc.name} has no user_event handle ${h}`);

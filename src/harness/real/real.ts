@@ -1,4 +1,5 @@
 import { release } from 'node:os';
+import { parseVersion } from '../features.js';
 import type { Registry } from '../registry.js';
 import { explore } from '../explore/explore.js';
 import type { RunResult } from '../results.js';
@@ -48,32 +49,12 @@ export interface RealReport {
   workloads: RealWorkload[];
 }
 
-/** "6.18.44-fc" -> [6, 18, 44]; "v5.19" -> [5, 19]. */
-export function parseVersion(v: string): number[] | null {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
-  if (m === null) return null;
-  return [Number(m[1]), Number(m[2]), ...(m[3] !== undefined ? [Number(m[3])] : [])];
-}
+/** "6.18.44-fc" -> [6, 18, 44]; "v5.19" -> [5, 19] (one parser for every release string). */
+export { parseVersion };
 
-function cmpVersion(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/** The newest named timeline not newer than the running kernel (`--strategy host`). */
+/** The newest named timeline not newer than the running kernel (`--strategy host`: Registry.hostKernel). */
 export function hostTimeline(reg: Registry, kernel = release()): string | null {
-  const host = parseVersion(kernel);
-  if (host === null) return null;
-  let best: { name: string; v: number[] } | null = null;
-  for (const name of reg.kernels.keys()) {
-    const v = parseVersion(name);
-    if (v === null || cmpVersion(v, host) > 0) continue;
-    if (best === null || cmpVersion(v, best.v) > 0) best = { name, v };
-  }
-  return best?.name ?? null;
+  return reg.hostKernel(kernel)?.name ?? null;
 }
 
 /**

@@ -50,6 +50,11 @@ export function violatedIds(r: RunResult): string[] {
   return uniqueInOrder(r.violations.map((v) => v.invariant));
 }
 
+/** A skipped run's reason, or '' (old results files have none). */
+export function skipText(r: RunResult): string {
+  return r.verdict === 'skip' ? (r.skip ?? 'the kernel lacks a feature the workload needs') : '';
+}
+
 /** What the workload's `expect` said, in the same words a cell uses. */
 export function describeExpected(expected: readonly string[] | null): string {
   if (expected === null) return 'nothing';
@@ -58,6 +63,7 @@ export function describeExpected(expected: readonly string[] | null): string {
 
 export function describeOutcome(r: RunResult): string {
   if (r.verdict === 'error') return 'error';
+  if (r.verdict === 'skip') return 'skip';
   const ids = violatedIds(r);
   if (ids.length > 0) return ids.join(', ');
   return r.verdict === 'fail' ? 'fail' : 'pass';
@@ -68,13 +74,15 @@ export interface Totals {
   pass: number;
   fail: number;
   error: number;
+  /** Runs a named kernel could not make (it lacks a feature the workload needs). */
+  skip: number;
   mismatches: number;
   /** Runs whose workload has no `expect` for this strategy. */
   noExpect: number;
 }
 
 export function totals(results: ResultsFile): Totals {
-  const t: Totals = { runs: results.runs.length, pass: 0, fail: 0, error: 0, mismatches: 0, noExpect: 0 };
+  const t: Totals = { runs: results.runs.length, pass: 0, fail: 0, error: 0, skip: 0, mismatches: 0, noExpect: 0 };
   for (const r of results.runs) {
     t[r.verdict]++;
     if (r.matchesExpected === false) t.mismatches++;

@@ -1,9 +1,9 @@
 import type { TraceEvent } from '../../core/trace.js';
 import { realSectionHtml } from '../real/reportSections.js';
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
-import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, type ReplayCommand } from './common.js';
+import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, type ReplayCommand } from './common.js';
 import { costMetrics, formatCompact, maxMedian, summaryLine } from './markdown.js';
-import { abbreviations, ERROR_CELL, OK_CELL } from './terminal.js';
+import { abbreviations, ERROR_CELL, OK_CELL, SKIP_CELL } from './terminal.js';
 import { highlightIndex, traceThreads } from './traceColumns.js';
 
 /**
@@ -20,10 +20,11 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-type CellKind = 'pass' | 'fail' | 'error' | 'none';
+type CellKind = 'pass' | 'fail' | 'error' | 'skip' | 'none';
 
 function kindOf(r: RunResult): CellKind {
   if (r.verdict === 'error') return 'error';
+  if (r.verdict === 'skip') return 'skip';
   return r.verdict === 'pass' && r.violations.length === 0 ? 'pass' : 'fail';
 }
 
@@ -45,12 +46,14 @@ function gridTable(runs: readonly RunResult[], strategies: readonly string[], ab
       const kind = kindOf(r);
       const mismatch = r.matchesExpected === false;
       const ids = violatedIds(r);
-      const text = kind === 'error' ? ERROR_CELL : kind === 'pass' ? OK_CELL : ids.map((i) => abbrev.get(i)!).join(' ') || 'FAIL';
-      const title = `${w} × ${s}\ngot: ${describeOutcome(r)}\nexpected: ${describeExpected(r.expected)}${mismatch ? '\n⚠ differs from expect' : ''}`;
+      const text = kind === 'error' ? ERROR_CELL : kind === 'skip' ? SKIP_CELL : kind === 'pass' ? OK_CELL : ids.map((i) => abbrev.get(i)!).join(' ') || 'FAIL';
+      const why = kind === 'skip' ? `\nskipped: ${s} lacks ${skipText(r)}` : '';
+      const title = `${w} × ${s}\ngot: ${describeOutcome(r)}${why}\nexpected: ${describeExpected(r.expected)}${mismatch ? '\n⚠ differs from expect' : ''}`;
       const cls = `cell ${kind}${mismatch ? ' mismatch' : ''}`;
       const i = position.get(r)!;
       const inner = r.violations.length > 0 || kind === 'error' ? `<a href="#${cxId(i, 0)}">${esc(text)}</a>` : esc(text);
-      return `<td class="${cls}" data-strategy="${esc(s)}" title="${esc(title)}">${inner}${mismatch ? '<b class="flag" aria-label="differs from expect">!</b>' : ''}</td>`;
+      const reason = kind === 'skip' ? ` data-skip="${esc(skipText(r))}"` : '';
+      return `<td class="${cls}" data-strategy="${esc(s)}"${reason} title="${esc(title)}">${inner}${mismatch ? '<b class="flag" aria-label="differs from expect">!</b>' : ''}</td>`;
     });
     return `<tr><th class="wl" title="${esc(w)}">${esc(w.slice(w.indexOf('/') + 1))}</th>${cells.join('')}</tr>`;
   });
@@ -164,7 +167,7 @@ function errorEntry(r: RunResult, id: string, replay: ReplayCommand): string {
 // Page
 
 const CSS = `
-:root{--pass:#d7f0d8;--pass-ink:#1b5e20;--fail:#f9d4d2;--fail-ink:#9b1c1c;--err:#ffe7b3;--err-ink:#7a4b00;--line:#d0d4da;--muted:#5f6b7a;--race:#fff3c4;--hit:#ffd0cc}
+:root{--pass:#d7f0d8;--pass-ink:#1b5e20;--fail:#f9d4d2;--fail-ink:#9b1c1c;--err:#ffe7b3;--err-ink:#7a4b00;--skip:#e4e6ea;--skip-ink:#59606b;--line:#d0d4da;--muted:#5f6b7a;--race:#fff3c4;--hit:#ffd0cc}
 *{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d232b;background:#fafbfc}
 header,main{max-width:1400px;margin:0 auto;padding:0 20px}
@@ -193,6 +196,7 @@ table.grid th.wl{padding-right:8px;font-family:ui-monospace,monospace;font-weigh
 .fail{background:var(--fail);color:var(--fail-ink);font-weight:600}
 .error{background:var(--err);color:var(--err-ink);font-weight:600}
 .none{color:#aaa}
+.skip{background:var(--skip);color:var(--skip-ink)}
 .mismatch{outline:2px solid #111;outline-offset:-2px}
 .flag{position:absolute;top:-3px;right:1px;font-size:11px;color:#111}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(350px,1fr));gap:10px}
@@ -254,6 +258,7 @@ function legend(abbrev: ReadonlyMap<string, string>): string {
   const items = [`<span><span class="cell pass">${OK_CELL}</span> pass</span>`];
   for (const [id, a] of abbrev) items.push(`<span><span class="cell fail">${esc(a)}</span> ${esc(id)}</span>`);
   items.push(`<span><span class="cell error">${ERROR_CELL}</span> run crashed</span>`);
+  items.push(`<span><span class="cell skip">${SKIP_CELL}</span> skipped: the kernel lacks a feature the workload needs (hover for which)</span>`);
   items.push('<span><span class="cell fail mismatch">X<b class="flag">!</b></span> differs from the workload\'s expect</span>');
   return `<div class="legend">${items.join('')}</div>`;
 }

@@ -1,5 +1,5 @@
 import type { ResultsFile, RunResult } from '../results.js';
-import { describeExpected, describeOutcome, replayCommand, workloadsOf, type ReplayCommand } from './common.js';
+import { describeExpected, describeOutcome, replayCommand, skipText, workloadsOf, type ReplayCommand } from './common.js';
 import { runPasses } from './tap.js';
 import { renderTraceList } from './traceColumns.js';
 
@@ -54,8 +54,11 @@ function testcase(r: RunResult, replay: ReplayCommand): string {
   const head = `    <testcase${attrs({ name: r.strategy, classname: r.workload.replace(/\//g, '.'), time: seconds(r.exploration.ms) })}`;
   const body: string[] = [];
   const text = counterexampleText(r, replay);
-  if (!runPasses(r)) {
-    const message = r.expected === null ? `found ${describeOutcome(r)}` : `expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}`;
+  if (r.verdict === 'skip' && runPasses(r)) {
+    body.push(`      <skipped${attrs({ message: `${r.strategy} lacks ${skipText(r)}` })}/>`);
+  } else if (!runPasses(r)) {
+    const got = `${describeOutcome(r)}${r.verdict === 'skip' ? ` (${skipText(r)})` : ''}`;
+    const message = r.expected === null ? `found ${got}` : `expected ${describeExpected(r.expected)}, got ${got}`;
     const tag = r.verdict === 'error' ? 'error' : 'failure';
     const type = r.verdict === 'error' ? 'error' : (r.violations[0]?.invariant ?? 'mismatch');
     body.push(`      <${tag}${attrs({ message, type })}>${xmlEscape(text)}</${tag}>`);
@@ -71,6 +74,7 @@ export function renderJunit(results: ResultsFile): string {
     tests: runs.length,
     failures: runs.filter((r) => !runPasses(r) && r.verdict !== 'error').length,
     errors: runs.filter((r) => !runPasses(r) && r.verdict === 'error').length,
+    skipped: runs.filter((r) => r.verdict === 'skip' && runPasses(r)).length,
   });
   const replay = replayCommand(results);
   const ms = (runs: readonly RunResult[]) => runs.reduce((a, r) => a + r.exploration.ms, 0);
@@ -78,7 +82,7 @@ export function renderJunit(results: ResultsFile): string {
   workloadsOf(results.runs).forEach((w, id) => {
     const runs = results.runs.filter((r) => r.workload === w);
     const c = count(runs);
-    out.push(`  <testsuite${attrs({ name: w, id, package: w.split('/')[0]!, tests: c.tests, failures: c.failures, errors: c.errors, skipped: 0, time: seconds(ms(runs)), timestamp: antTimestamp(results.startedAt), hostname: 'faultline' })}>`);
+    out.push(`  <testsuite${attrs({ name: w, id, package: w.split('/')[0]!, tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped, time: seconds(ms(runs)), timestamp: antTimestamp(results.startedAt), hostname: 'faultline' })}>`);
     out.push(`    <properties>`, `      <property${attrs({ name: 'seed', value: results.seed })}/>`, '    </properties>');
     out.push(...runs.map((r) => testcase(r, replay)));
     // The Ant schema requires both, even empty.

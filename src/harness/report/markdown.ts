@@ -7,6 +7,7 @@ import {
   plural,
   replayCommand,
   runIndex,
+  skipText,
   strategiesOf,
   totals,
   uniqueInOrder,
@@ -15,6 +16,7 @@ import {
 } from './common.js';
 import { renderTraceColumns } from './traceColumns.js';
 import { realSectionMarkdown } from '../real/reportSections.js';
+import { SKIP_CELL } from './terminal.js';
 
 export interface MarkdownOptions {
   title?: string;
@@ -116,7 +118,7 @@ function formatCount(n: number): string {
 export function summaryLine(results: ResultsFile): string {
   const t = totals(results);
   const parts = [
-    `${plural(t.runs, 'run')}: ${t.pass} pass, ${t.fail} fail, ${t.error} error`,
+    `${plural(t.runs, 'run')}: ${t.pass} pass, ${t.fail} fail, ${t.error} error${t.skip > 0 ? `, ${t.skip} skipped` : ''}`,
     `${plural(t.mismatches, 'mismatch', 'mismatches')} against expect`,
   ];
   if (t.noExpect > 0) parts.push(`${plural(t.noExpect, 'run')} without expect`);
@@ -127,7 +129,22 @@ export function summaryLine(results: ResultsFile): string {
 
 /** The words in a matrix cell, without the mismatch marker. */
 export function cellText(r: RunResult): string {
-  return describeOutcome(r);
+  return r.verdict === 'skip' ? SKIP_CELL : describeOutcome(r);
+}
+
+/** Why a family's n/a cells are n/a: per kernel, each reason once, with the workloads it skipped. */
+function skipSection(runs: readonly RunResult[]): string | null {
+  const by = new Map<string, { strategy: string; why: string; n: number }>();
+  for (const r of runs) {
+    if (r.verdict !== 'skip') continue;
+    const k = `${r.strategy}\u0000${skipText(r)}`;
+    const e = by.get(k) ?? { strategy: r.strategy, why: skipText(r), n: 0 };
+    e.n++;
+    by.set(k, e);
+  }
+  if (by.size === 0) return null;
+  const lines = [...by.values()].map((e) => `- ${code(e.strategy)} lacks ${escapeInline(e.why)} (${plural(e.n, 'workload')})`);
+  return [`${SKIP_CELL}: skipped, the kernel lacks a feature the workload needs (\`skip\` in results.json):`, lines.join('\n')].join('\n\n');
 }
 
 interface Footnotes {
@@ -151,6 +168,8 @@ function matrixSection(runs: readonly RunResult[], strategies: readonly string[]
   ]);
   const out = [table(['workload', ...strategies.map(code)], rows)];
   if (defs.length > 0) out.push(defs.join('\n'));
+  const skips = skipSection(runs);
+  if (skips !== null) out.push(skips);
   return out.join('\n\n');
 }
 

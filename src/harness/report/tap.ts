@@ -1,5 +1,5 @@
 import type { ResultsFile, RunResult } from '../results.js';
-import { describeExpected, describeOutcome, familyOf, plural, replayCommand, totals, type ReplayCommand } from './common.js';
+import { describeExpected, describeOutcome, familyOf, plural, replayCommand, skipText, totals, type ReplayCommand } from './common.js';
 import { eventText } from './traceColumns.js';
 
 /**
@@ -24,11 +24,12 @@ function description(r: RunResult): string {
  */
 export function runPasses(r: RunResult): boolean {
   if (r.matchesExpected !== null) return r.matchesExpected;
-  return r.verdict === 'pass';
+  return r.verdict === 'pass' || r.verdict === 'skip';
 }
 
 function yamlBlock(r: RunResult, replay: ReplayCommand): string[] {
   const lines = ['  ---', `  message: ${yamlString(r.matchesExpected === false ? 'differs from expect' : r.verdict === 'error' ? 'run crashed' : 'invariant violated')}`];
+  if (r.verdict === 'skip') lines.push(`  skip: ${yamlString(skipText(r))}`);
   lines.push(`  severity: ${r.verdict === 'error' ? 'error' : 'fail'}`);
   lines.push(`  expected: ${yamlString(describeExpected(r.expected))}`);
   lines.push(`  got: ${yamlString(describeOutcome(r))}`);
@@ -52,17 +53,28 @@ function yamlBlock(r: RunResult, replay: ReplayCommand): string[] {
   return lines;
 }
 
+/** kselftest's ksft_test_result_skip(): `ok N name # SKIP reason`; `#` in the reason would start another directive. */
+function skipDirective(r: RunResult): string {
+  return ` # SKIP ${skipText(r).replace(/#/g, '\\#').replace(/\s+/g, ' ')}`;
+}
+
 export function renderTap(results: ResultsFile): string {
   const t = totals(results);
   const replay = replayCommand(results);
   const out = ['TAP version 13', `1..${results.runs.length}`];
   out.push(`# faultline: ${plural(t.runs, 'run')}, seed ${results.seed}`);
   let family = '';
-  const n = { pass: 0, fail: 0, xfail: 0, error: 0 };
+  const n = { pass: 0, fail: 0, xfail: 0, skip: 0, error: 0 };
   results.runs.forEach((r, i) => {
     const f = familyOf(r.workload);
     if (f !== family) out.push(`# family: ${(family = f)}`);
     const ok = runPasses(r);
+    // A skip is `ok ... # SKIP` unless the workload expected this kernel to run it (then it is a mismatch).
+    if (r.verdict === 'skip' && ok) {
+      n.skip++;
+      out.push(`ok ${i + 1} ${description(r)}${skipDirective(r)}`);
+      return;
+    }
     // kselftest's xfail: the test found the failure it was written to find.
     if (ok) n[r.verdict === 'pass' ? 'pass' : 'xfail']++;
     else n[r.verdict === 'error' ? 'error' : 'fail']++;
@@ -70,6 +82,6 @@ export function renderTap(results: ResultsFile): string {
     if (!ok) out.push(...yamlBlock(r, replay));
   });
   // kselftest's ksft_finished() summary line.
-  out.push(`# Totals: pass:${n.pass} fail:${n.fail} xfail:${n.xfail} xpass:0 skip:0 error:${n.error}`);
+  out.push(`# Totals: pass:${n.pass} fail:${n.fail} xfail:${n.xfail} xpass:0 skip:${n.skip} error:${n.error}`);
   return `${out.join('\n')}\n`;
 }

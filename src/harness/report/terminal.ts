@@ -1,6 +1,6 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import type { ResultsFile, RunResult } from '../results.js';
-import { cellKey, plural, runIndex, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf } from './common.js';
+import { cellKey, plural, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf } from './common.js';
 
 export interface SummaryOptions {
   color: boolean;
@@ -32,6 +32,8 @@ export const INVARIANT_ABBREV: Readonly<Record<string, string>> = {
 export const ERROR_CELL = 'ERROR';
 export const OK_CELL = 'ok';
 export const MISMATCH_FLAG = '!';
+/** A run its kernel could not make (it lacks a feature the workload needs): not applicable, not a pass. */
+export const SKIP_CELL = 'n/a';
 const NOT_RUN = '-';
 const DEFAULT_WIDTH = 120;
 const GAP = 2;
@@ -69,7 +71,7 @@ export function abbreviations(ids: Iterable<string>): Map<string, string> {
   return out;
 }
 
-type Kind = 'ok' | 'fail' | 'error' | 'none';
+type Kind = 'ok' | 'fail' | 'error' | 'skip' | 'none';
 
 interface Cell {
   text: string;
@@ -81,6 +83,7 @@ function cellFor(r: RunResult | undefined, abbrev: ReadonlyMap<string, string>):
   if (r === undefined) return { text: NOT_RUN, kind: 'none', mismatch: false };
   const mismatch = r.matchesExpected === false;
   if (r.verdict === 'error') return { text: ERROR_CELL, kind: 'error', mismatch };
+  if (r.verdict === 'skip') return { text: SKIP_CELL, kind: 'skip', mismatch };
   const ids = violatedIds(r);
   if (r.verdict === 'pass' && ids.length === 0) return { text: OK_CELL, kind: 'ok', mismatch };
   const text = ids.length > 0 ? ids.map((id) => abbrev.get(id)!).join(',') : 'FAIL';
@@ -92,7 +95,7 @@ function cellWidth(c: Cell): number {
 }
 
 function paint(c: Cell, width: number, ch: ChalkInstance): string {
-  const color = { ok: ch.green, fail: ch.red, error: ch.yellow, none: ch.dim }[c.kind];
+  const color = { ok: ch.green, fail: ch.red, error: ch.yellow, skip: ch.gray, none: ch.dim }[c.kind];
   const flag = c.mismatch ? ch.bold.yellow(MISMATCH_FLAG) : '';
   // Pad on the plain text: escape codes have no width on screen.
   return color(c.text) + flag + ' '.repeat(Math.max(0, width - cellWidth(c)));
@@ -173,6 +176,7 @@ function legendEntries(grid: Grid, abbrev: ReadonlyMap<string, string>): string[
   const entries = [`${OK_CELL}=pass`];
   for (const [id, a] of abbrev) entries.push(`${a}=${id}`);
   if (kinds.has('error')) entries.push(`${ERROR_CELL}=run crashed`);
+  if (kinds.has('skip')) entries.push(`${SKIP_CELL}=skipped: the kernel lacks a feature the workload needs`);
   if (kinds.has('none')) entries.push(`${NOT_RUN}=not run`);
   entries.push(`${MISMATCH_FLAG}=differs from expect`);
   return entries;
@@ -182,7 +186,7 @@ function totalsLine(results: ResultsFile, ch: ChalkInstance): string {
   const t = totals(results);
   const mism = `${t.mismatches} differ from expect`;
   return [
-    `${plural(t.runs, 'run')}: ${ch.green(`${t.pass} ok`)}, ${ch.red(`${t.fail} fail`)}, ${ch.yellow(`${t.error} error`)}`,
+    `${plural(t.runs, 'run')}: ${ch.green(`${t.pass} ok`)}, ${ch.red(`${t.fail} fail`)}, ${ch.yellow(`${t.error} error`)}${t.skip > 0 ? `, ${ch.gray(`${t.skip} skipped`)}` : ''}`,
     t.mismatches > 0 ? ch.bold.yellow(mism) : mism,
   ].join(' · ');
 }
@@ -216,6 +220,14 @@ export function renderSummary(results: ResultsFile, opts: SummaryOptions): strin
     if (i > 0) out.push('');
     out.push(...renderTable(headers, grid, cols, ch));
   });
-  out.push('', ...strategyLegend, ...wrapEntries('legend: ', legendEntries(grid, abbrev), width), totalsLine(results, ch));
+  out.push('', ...strategyLegend, ...wrapEntries('legend: ', legendEntries(grid, abbrev), width), ...skipLines(runs, width), totalsLine(results, ch));
   return out.join('\n');
+}
+
+/** Why the n/a cells are n/a: each reason once, with how many runs it skipped. */
+function skipLines(runs: readonly RunResult[], width: number): string[] {
+  const count = new Map<string, number>();
+  for (const r of runs) if (r.verdict === 'skip') count.set(skipText(r), (count.get(skipText(r)) ?? 0) + 1);
+  if (count.size === 0) return [];
+  return wrapEntries(`${SKIP_CELL} (kernel lacks): `, [...count].map(([why, n]) => `${why} (${plural(n, 'run')});`), width);
 }

@@ -1,5 +1,5 @@
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
-import { describeExpected, describeOutcome, plural, strategiesOf, totals } from './common.js';
+import { describeExpected, describeOutcome, plural, skipText, strategiesOf, totals } from './common.js';
 import { costMetrics, formatCompact, maxMedian } from './markdown.js';
 import { renderSummary } from './terminal.js';
 import { renderTraceColumns, traceThreads } from './traceColumns.js';
@@ -121,14 +121,14 @@ export function renderText(results: ResultsFile, options: TextOptions = {}): str
   const opts: Required<TextOptions> = { width: options.width ?? TEXT_WIDTH, traces: options.traces ?? 'first' };
   const t = totals(results);
   const out: string[] = [
-    wrap(`faultline: ${plural(t.runs, 'run')}, ${t.pass} pass, ${t.fail} fail, ${t.error} error; ${t.mismatches} differ from expect; seed ${results.seed}`, opts.width, 2),
+    wrap(`faultline: ${plural(t.runs, 'run')}, ${t.pass} pass, ${t.fail} fail, ${t.error} error${t.skip > 0 ? `, ${t.skip} skipped` : ''}; ${t.mismatches} differ from expect; seed ${results.seed}`, opts.width, 2),
   ];
   if (results.runs.length === 0) return `${out.join('\n')}\n`;
   out.push('', renderSummary(results, { color: false, width: opts.width }));
   const mismatches = results.runs.filter((r) => r.matchesExpected === false);
   if (mismatches.length > 0) {
     out.push('', 'Differences from expect:');
-    for (const r of mismatches) out.push(wrap(`  ${r.workload} x ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}`, opts.width, 4));
+    for (const r of mismatches) out.push(wrap(`  ${r.workload} x ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}${r.verdict === 'skip' ? ` (${skipText(r)})` : ''}`, opts.width, 4));
   }
   out.push('', "Cost (largest median over the workloads of each strategy):", '', costTable(results.runs, opts.width));
   const errors = results.runs.filter((r) => r.verdict === 'error');

@@ -6,7 +6,8 @@ import { OPS } from '../ops/index.js';
 import type { HandleKind, OpRefs } from '../ops/OpDef.js';
 import { INVARIANT_IDS, isInvariant } from '../oracle/invariants.js';
 import { WorkloadSchema } from './schema.js';
-import { UNBOUNDED, type OpNode, type ProcessDecl, type SourcePos, type VmaDecl, type Workload } from './types.js';
+import { SKIP, UNBOUNDED, type OpNode, type ProcessDecl, type SourcePos, type VmaDecl, type Workload } from './types.js';
+import type { FeatureNeed } from '../features.js';
 import { WorkloadError, didYouMean } from './WorkloadError.js';
 
 /** What the loader needs to know about strategies to check `expect:` keys. */
@@ -201,6 +202,31 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     for (const v of p.vmas) d.add(v.name);
     return d;
   };
+  // The kernel features the ops need, from their arguments and the types of the mappings they name.
+  const types = (p: ProcessDecl, seen = new Set<string>()): Map<string, 'anon' | 'shmem'> => {
+    if (seen.has(p.name)) return new Map();
+    seen.add(p.name);
+    const m = p.forkedBy ? types(byName.get(p.forkedBy)!, seen) : new Map<string, 'anon' | 'shmem'>();
+    for (const v of p.vmas) m.set(v.name, v.type);
+    for (const th of p.threads) for (const node of th.ops) {
+      const r = refsOf.get(node)!;
+      if (r.maps) m.set(r.maps.name, r.maps.type);
+    }
+    return m;
+  };
+  const needs: FeatureNeed[] = [];
+  const needed = new Set<string>();
+  for (const p of processes) {
+    const tm = types(p);
+    const env = { vmaType: (n: string) => tm.get(n) ?? null };
+    for (const th of p.threads) for (const node of th.ops) {
+      for (const n of OPS.get(node.op)!.needs?.(node.args, env) ?? []) {
+        if (needed.has(n.feature)) continue;
+        needed.add(n.feature);
+        needs.push({ ...n, op: node.op, pos: node.pos });
+      }
+    }
+  }
   const pageSize = f.page_size;
   const posted = new Set<string>();
   const awaited: OpNode[] = [];
@@ -256,7 +282,9 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
         const why = catalog.checkStrategy(sname);
         if (why !== null) throw new WorkloadError(kpos, `expect: ${why}`);
       }
+      if (invs === 'skip') continue;
       invs.forEach((inv, i) => {
+        if (inv === 'skip') throw new WorkloadError(pos.of(['expect', sname, i]), `expect: a skipped run violates nothing: write \`${sname}: skip\` instead of a list`);
         if (!isInvariant(inv)) throw new WorkloadError(pos.of(['expect', sname, i]), `expect: unknown invariant ${inv}${didYouMean(inv, INVARIANT_IDS)} (see faultline list invariants)`);
       });
     }
@@ -289,8 +317,9 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
       steps: ex.steps ?? 20_000,
       spurious_wakeups: ex.spurious_wakeups ?? 0,
     },
-    expect: f.expect ?? null,
+    expect: f.expect ? Object.fromEntries(Object.entries(f.expect).map(([k, v]) => [k, v === 'skip' ? [SKIP] : v])) : null,
     expectPos,
+    needs,
   };
 }
 

@@ -53,7 +53,10 @@ export const WorkloadSchema = z.strictObject({
   memory: z.strictObject({ limit_pages: z.number().int().min(1).max(100_000) }).optional(),
   processes: z.record(name, ProcessSchema),
   explore: ExploreSchema.optional(),
-  expect: z.record(z.string(), z.array(z.string())).optional(),
+  expect: z
+    .record(z.string(), z.union([z.array(z.string()), z.literal('skip')]).describe('a list of invariant ids, or skip'))
+    .optional()
+    .describe('per strategy or kernel: the invariants its runs violate ([] = pass), or `skip` for a kernel that lacks a feature the workload needs; `default` for the rest'),
 });
 
 export type WorkloadFile = z.infer<typeof WorkloadSchema>;

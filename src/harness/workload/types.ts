@@ -1,4 +1,11 @@
 /** A loaded, validated workload: what the YAML says, with source positions kept for messages. */
+import type { FeatureNeed } from '../features.js';
+
+/**
+ * `expect: { v5.18: skip }` and a skipped run's `expected`: the one entry of the outcome list (an
+ * invariant id never reads `skip`).
+ */
+export const SKIP = 'skip';
 
 export interface SourcePos {
   file: string;
@@ -96,8 +103,10 @@ export interface Workload {
   limitPages: number;
   processes: ProcessDecl[];
   explore: ExploreSpec;
-  /** Violated invariants expected per strategy name; `default` for the rest. Null if absent. */
+  /** Violated invariants expected per strategy name (`[SKIP]`: a skip); `default` for the rest. Null if absent. */
   expect: Record<string, string[]> | null;
   /** Where each expect entry sits, for gate messages. */
   expectPos: Record<string, SourcePos>;
+  /** The kernel features its ops need, each once, at the first op that needs it (file order). */
+  needs: FeatureNeed[];
 }

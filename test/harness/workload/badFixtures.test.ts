@@ -28,7 +28,7 @@ const BAD: [string, string][] = [
   ['duplicate-handle.yaml', '10:11: dio_read: the handle r1 is already defined in P (each as: names a new handle)'],
   ['empty.yaml', '1:1: empty workload (expected a map with title and processes)'],
   ['expect-conflicting-composition.yaml', '11:3: expect: strategies fork-copy and anon-exclusive both override the hook forkMustCopy; they cannot be composed'],
-  ['expect-not-a-list.yaml', '11:12: expect.default: got the string "lost-dio-read" (expected a list)'],
+  ['expect-not-a-list.yaml', '11:12: expect.default: got the string "lost-dio-read" (expected a list of invariant ids, or skip)'],
   ['expect-unknown-invariant.yaml', '11:13: expect: unknown invariant lost-dio-reed (did you mean lost-dio-read?) (see faultline list invariants)'],
   ['expect-unknown-strategy.yaml', '12:3: expect: unknown strategy mapcount-reus (did you mean mapcount-reuse?) (see faultline list strategies)'],
   ['explore-preemptions-range.yaml', '10:25: explore.preemptions: the number 99 is out of range (a whole number 0..8, or unbounded)'],

@@ -41,7 +41,14 @@ describe('faultline CLI', () => {
 
   it('list names strategies, kernels, invariants and ops', () => {
     expect(faultline('list', 'strategies').out).toMatch(/^mapcount-reuse\s+gup-cow/m);
-    expect(faultline('list', 'kernels').out).toMatch(/^v5\.9\s+refcount-reuse\+fork-copy-pinned/m);
+    const kernels = faultline('list', 'kernels').out;
+    expect(kernels).toMatch(/^v5\.9 \(5\.9\): .*\n  strategies: refcount-reuse \+ fork-copy-pinned/m);
+    // Each timeline's features, each with the release and commit that added it.
+    expect(kernels).toMatch(/^v6\.4 \(6\.4\):[\s\S]*?^    user-events\s+6\.4\s+7235759084a4 /m);
+    expect(kernels).toMatch(/^v2\.6\.32 \(2\.6\.32\):[\s\S]*?^  features: none/m);
+    const json = JSON.parse(faultline('list', 'kernels', '--json').out) as { name: string; version: string; features: { id: string; since: string; commit: string }[] }[];
+    expect(json.find((k) => k.name === 'v5.19')!.features.find((f) => f.id === 'uffd-wp-shmem')).toMatchObject({ since: '5.19', commit: 'b1f9e876862d' });
+    expect(json.map((k) => k.name)).toEqual(expect.arrayContaining(['v6.2', 'v6.4', 'v6.5', 'v6.18']));
     expect(faultline('list', 'invariants').out).toMatch(/^lost-dio-read /m);
     expect(faultline('list', 'ops').out).toMatch(/^dio_read /m);
     expect(faultline('list', 'things').code).toBe(2);

@@ -9,7 +9,7 @@ import type { Kernel } from '../Kernel.js';
 import { FOLL_GET, FOLL_PIN, FOLL_WRITE } from '../mm/flags.js';
 import { get_user_pages_fast, gup_put_page, type Errno } from '../mm/gup.js';
 import type { MmStruct } from '../mm/MmStruct.js';
-import type { Page } from '../mm/Page.js';
+import { DATA_GRANULE, pageDataObject, type Page } from '../mm/Page.js';
 import type { Runs } from '../mm/PageData.js';
 import { READ, WRITE } from '../sched/Access.js';
 import { Completion } from '../sched/Completion.js';
@@ -85,7 +85,9 @@ function* dma(k: Kernel, dev: Task, submitter: Task, req: DioRequest, a: DioArgs
     const off = Math.floor((a.len * c) / nchunks);
     const end = Math.floor((a.len * (c + 1)) / nchunks);
     const firstPage = req.pages[Math.floor((a.addr + off - base) / ps)]!;
-    yield firstPage.obj * 4 + (a.read ? WRITE : READ);
+    // The chunk's bytes, not the struct page: DMA commutes with refcount changes and with stores
+    // into other parts of the page.
+    yield pageDataObject(firstPage.obj, Math.floor((a.addr + off - base) % ps / DATA_GRANULE)) * 4 + (a.read ? WRITE : READ);
     const data: Runs | null = a.read ? null : [];
     for (let b = off; b < end; ) {
       const rel = a.addr + b - base;

@@ -3,10 +3,19 @@ import type { Scheduler } from '../sched/Scheduler.js';
 import type { MmStruct } from './MmStruct.js';
 import { PageData } from './PageData.js';
 import { READ, WRITE } from '../sched/Access.js';
+import { stableObject } from '../sched/Footprint.js';
 import type { ShmemFile } from '../shmem/shmem.js';
 
 /** include/linux/mm.h: a FOLL_PIN on a small page adds this much to its refcount. */
 export const GUP_PIN_COUNTING_BIAS = 1024;
+
+/** Bytes of a page's contents that are one object for partial-order reduction. */
+export const DATA_GRANULE = 256;
+
+/** The object standing for granule g of page `obj`'s contents (granules past the 125th share one). */
+export function pageDataObject(obj: number, g: number): number {
+  return stableObject(4, 1 + Math.min(g, 125), obj);
+}
 
 /** One place a page is mapped: the reverse map's answer to "who maps this page?". */
 export interface RmapItem {
@@ -58,6 +67,20 @@ export class Page {
   touch(write: boolean): void {
     const fp = this.sched.fp;
     if (fp !== null) fp.touch(this.obj * 4 + (write ? WRITE : READ));
+  }
+
+  /**
+   * For footprints: bytes [lo, hi) of the page's contents read or written. The contents are
+   * objects of their own, one per DATA_GRANULE bytes, apart from the struct page: a store into one
+   * half of a page commutes with DMA into the other half and with a refcount change, as it does
+   * on a real machine (Spin's model of bug 1 has one variable per chunk for the same reason).
+   */
+  touchData(write: boolean, lo: number, hi: number): void {
+    const fp = this.sched.fp;
+    if (fp === null) return;
+    for (let g = Math.floor(lo / DATA_GRANULE), e = Math.ceil(hi / DATA_GRANULE); g < e; g++) {
+      fp.touch(pageDataObject(this.obj, g) * 4 + (write ? WRITE : READ));
+    }
   }
 
   get refcount(): number {

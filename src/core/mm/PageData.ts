@@ -1,3 +1,8 @@
+/** What records a page's data accesses for partial-order reduction: bytes [lo, hi) read or written. */
+export interface DataFootprint {
+  touchData(write: boolean, lo: number, hi: number): void;
+}
+
 /**
  * The contents of a page as runs of equal bytes. Workloads write fills, devices DMA fills, COW and
  * fork copy whole pages: a page holds a handful of runs, so copying, writing and judging a 4 KiB page
@@ -11,25 +16,25 @@ export class PageData {
   constructor(
     readonly size: number,
     /** The page holding these bytes, whose footprint records reads and writes (none for copies). */
-    readonly page: { touch(write: boolean): void } | null = null,
+    readonly page: DataFootprint | null = null,
   ) {}
 
   copyFrom(o: PageData): void {
-    if (this.page !== null) this.page.touch(true);
-    if (o.page !== null) o.page.touch(false);
+    if (this.page !== null) this.page.touchData(true, 0, this.size);
+    if (o.page !== null) o.page.touchData(false, 0, o.size);
     this.s = o.s.slice();
     this.v = o.v.slice();
   }
 
   clone(): PageData {
-    if (this.page !== null) this.page.touch(false);
+    if (this.page !== null) this.page.touchData(false, 0, this.size);
     const d = new PageData(this.size);
     d.copyFrom(this);
     return d;
   }
 
   at(i: number): number {
-    if (this.page !== null) this.page.touch(false);
+    if (this.page !== null) this.page.touchData(false, i, i + 1);
     const s = this.s;
     let r = 0;
     while (r + 1 < s.length && s[r + 1]! <= i) r++;
@@ -44,7 +49,7 @@ export class PageData {
   /** Set bytes [lo, hi) to `val`. */
   fill(val: number, lo: number, hi: number): void {
     if (lo >= hi) return;
-    if (this.page !== null) this.page.touch(true);
+    if (this.page !== null) this.page.touchData(true, lo, hi);
     const s = this.s;
     const v = this.v;
     const ns: number[] = [];
@@ -70,7 +75,7 @@ export class PageData {
 
   /** Append the runs of [lo, hi) to `out` as (start, end, value) triples, shifted by `base - lo`. */
   read(lo: number, hi: number, out: number[], base: number): void {
-    if (this.page !== null) this.page.touch(false);
+    if (this.page !== null) this.page.touchData(false, lo, hi);
     const s = this.s;
     const n = s.length;
     for (let r = 0; r < n; r++) {

@@ -23,7 +23,7 @@ import {
   faultFlagNames,
 } from './flags.js';
 import type { MmStruct } from './MmStruct.js';
-import type { Page } from './Page.js';
+import { pageDataObject, type Page } from './Page.js';
 import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
 import { page_add_anon_rmap, page_add_file_rmap, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { free_swap_and_cache, read_swap_cache_async, swap_free, try_to_free_swap } from './swap.js';
@@ -320,7 +320,8 @@ function* wp_page_copy(k: Kernel, f: FaultCtx, old: Page, unshare: boolean): KGe
     return VM_FAULT_OOM;
   }
   if (!old.zero) {
-    yield old.obj * 4 + READ;
+    // copy_user_highpage() reads the old page's bytes (all of its data granules).
+    yield pageDataObject(old.obj, 0) * 4 + READ;
     page.data.copyFrom(old.data);
     k.stats.pageCopies++;
   }

@@ -1,4 +1,5 @@
-import { BLOCK, LOCK, WRITE } from './Access.js';
+import { BLOCK, LOCK, READ, WRITE } from './Access.js';
+import { stableObject } from './Footprint.js';
 import type { KGen, Task } from './Task.js';
 import type { Scheduler } from './Scheduler.js';
 import { KernelBug } from '../bug.js';
@@ -7,6 +8,14 @@ import { KernelBug } from '../bug.js';
  * struct rw_semaphore with writer preference, as mmap_lock behaves: once a writer queues, new
  * readers wait behind it (which is why a reader blocked in userspace stalls every later reader).
  * Hold times are measured in scheduler steps for the mmapLockMaxHoldSteps cost.
+ *
+ * For partial-order reduction, readers commute: two down_read()s that both get the lock, or a
+ * down_read() and another reader's up_read() with nobody waiting, leave the same state in either
+ * order. So the semaphore is two kinds of object: the semaphore itself (writer, queued writers,
+ * waiters), which a reader that gets the lock only reads, and each task's reader membership, which
+ * only that task writes. Everything that looks at the reader set as a whole (down_write) or
+ * changes the writer side (down_write, up_write, queueing, waking) writes the semaphore, so it is
+ * ordered with every reader.
  */
 export class RwSem {
   readonly id: number;
@@ -23,15 +32,23 @@ export class RwSem {
     this.id = sched.newObject();
   }
 
+  /** Task t's membership in the reader set. */
+  private readerObject(t: Task): number {
+    return stableObject(4, 127, (this.id * 64 + t.id) & 0xffff);
+  }
+
   *down_read(t: Task, killable = false): KGen<boolean> {
-    yield this.id * 4 + LOCK;
+    yield this.id * 4 + READ;
     while (this.writer !== null || this.queuedWriters > 0) {
       if (this.writer === t) throw new KernelBug(`${t.name}: down_read(${this.label}) while holding it for write`);
       if (killable && t.fatal) return false;
+      // Queueing behind a writer changes the waiters: ordered with whoever wakes them.
+      this.sched.touch(this.id * 4 + WRITE);
       this.waiters.push(t);
       t.sleep(this, killable);
       yield this.id * 4 + BLOCK;
     }
+    this.sched.touch(this.readerObject(t) * 4 + WRITE);
     this.readers.push(t);
     this.since.set(t, this.sched.steps);
     this.sched.stats.lockAcquires++;
@@ -62,6 +79,7 @@ export class RwSem {
     const i = this.readers.indexOf(t);
     if (i < 0) throw new KernelBug(`${t.name}: up_read(${this.label}) without holding it`);
     this.readers.splice(i, 1);
+    this.sched.touch(this.readerObject(t) * 4 + WRITE);
     this.released(t);
   }
 
@@ -71,12 +89,15 @@ export class RwSem {
     this.released(t, true);
   }
 
+  /** Only t changes whether t holds the lock: this reads nothing other tasks write. */
   heldBy(t: Task): boolean {
     return this.writer === t || this.readers.includes(t);
   }
 
   private released(t: Task, writer = false): void {
-    this.sched.touch(this.id * 4 + WRITE);
+    // A reader leaving with nobody waiting only reads the writer side (a down_write() that saw it
+    // still there wrote it, so they are ordered); a writer leaving, or anyone waking waiters, writes it.
+    this.sched.touch(this.id * 4 + (writer || this.waiters.length > 0 ? WRITE : READ));
     const held = this.sched.steps - (this.since.get(t) ?? this.sched.steps);
     this.since.delete(t);
     if (held > this.maxHold) this.maxHold = held;

@@ -7,8 +7,9 @@ import { Scheduler } from '../../../src/core/sched/Scheduler.js';
 import { SpinLock } from '../../../src/core/sched/SpinLock.js';
 import type { KGen, Task } from '../../../src/core/sched/Task.js';
 import { WaitQueue } from '../../../src/core/sched/WaitQueue.js';
-import { Page } from '../../../src/core/mm/Page.js';
+import { DATA_GRANULE, Page, pageDataObject } from '../../../src/core/mm/Page.js';
 import { MmStruct } from '../../../src/core/mm/MmStruct.js';
+import { RwSem } from '../../../src/core/sched/RwSem.js';
 
 /** Runs the lowest-numbered runnable task; logs footprints. */
 function logging(): Chooser & { footprints: FootprintLog } {
@@ -76,7 +77,7 @@ describe('FootprintLog: what a step touches beyond what it announced', () => {
     expect(waker).toBeDefined();
   });
 
-  it('records page counts and bytes as accesses of the page, reads as reads', () => {
+  it('records page counts as accesses of the page and bytes as accesses of their data granules, reads as reads', () => {
     const c = logging();
     const s = new Scheduler(c, 100);
     const page = new Page(s, 1, 4096);
@@ -88,13 +89,22 @@ describe('FootprintLog: what a step touches beyond what it announced', () => {
       page.refcount++;
       yield anchor * 4 + READ;
       page.data.fill(0xaa, 0, 16);
+      yield anchor * 4 + READ;
+      page.data.fill(0xbb, DATA_GRANULE - 1, DATA_GRANULE + 1);
     });
     s.run();
     const st = steps(c.footprints);
     expect(st[1]).toContainEqual([page.obj, READ]);
     expect(st[1]).not.toContainEqual([page.obj, WRITE]);
     expect(st[2]).toContainEqual([page.obj, WRITE]);
-    expect(st[3]).toContainEqual([page.obj, WRITE]);
+    // A store touches the bytes it stores to, not the struct page: it commutes with refcount
+    // changes and with stores and DMA into other granules of the page.
+    expect(st[3]).toContainEqual([pageDataObject(page.obj, 0), WRITE]);
+    expect(st[3]).not.toContainEqual([page.obj, WRITE]);
+    expect(st[3]).not.toContainEqual([pageDataObject(page.obj, 1), WRITE]);
+    // A store across a granule boundary touches both.
+    expect(st[4]).toContainEqual([pageDataObject(page.obj, 0), WRITE]);
+    expect(st[4]).toContainEqual([pageDataObject(page.obj, 1), WRITE]);
   });
 
   it('names a pte slot the same whoever creates it first, and records every walk to it', () => {
@@ -139,5 +149,43 @@ describe('FootprintLog: what a step touches beyond what it announced', () => {
     const parentStep = log.task.indexOf(0, 1);
     const workerStep = log.task.indexOf(1);
     expect(log.dependent(parentStep, workerStep)).toBe(true);
+  });
+});
+
+describe('RwSem footprints: readers commute, writers do not', () => {
+  /** Runs tasks A then B to completion (A first), each a list of rwsem operations; the log of steps. */
+  function run(a: ('r' | 'w')[], b: ('r' | 'w')[]) {
+    const c = logging();
+    const s = new Scheduler(c, 100);
+    const sem = new RwSem(s, 'mmap_lock');
+    const body = (ops: ('r' | 'w')[]) =>
+      function* (t: Task): KGen {
+        for (const op of ops) {
+          if (op === 'r') {
+            yield* sem.down_read(t);
+            sem.up_read(t);
+          } else {
+            yield* sem.down_write(t);
+            sem.up_write(t);
+          }
+        }
+      };
+    s.spawn('A', null, false, body(a));
+    s.spawn('B', null, false, body(b));
+    expect(s.run().kind).toBe('done');
+    const log = c.footprints;
+    const of = (tid: number) => [...Array(log.length).keys()].filter((i) => log.task[i] === tid);
+    return { log, a: of(0), b: of(1) };
+  }
+  const anyDependent = (r: ReturnType<typeof run>) => r.a.some((i) => r.b.some((j) => r.log.dependent(i, j)));
+
+  it('two down_read()/up_read() pairs are independent', () => {
+    expect(anyDependent(run(['r'], ['r']))).toBe(false);
+  });
+
+  it('a writer is ordered with a reader, and with another writer', () => {
+    expect(anyDependent(run(['r'], ['w']))).toBe(true);
+    expect(anyDependent(run(['w'], ['r']))).toBe(true);
+    expect(anyDependent(run(['w'], ['w']))).toBe(true);
   });
 });

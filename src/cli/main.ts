@@ -504,12 +504,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the figures as JSON')
     .option('--quick', 'skip the whole-matrix timings (minutes)')
     .option('--time <ms>', 'tinybench time per task', positiveInt('--time'), 1000)
-    .description('exploration throughput and the matrix timing (tinybench)')
-    .action(async (o: { json?: boolean; quick?: boolean; time: number }) => {
+    .option('--no-scaled', 'skip the scaled bug-1 workloads (bench/) and the comparison with Spin')
+    .option('--scaled-cap <seconds>', 'time cap of each scaled run', positiveInt('--scaled-cap'), 120)
+    .description('exploration throughput, the matrix timing (tinybench), and bug 1 scaled against Spin')
+    .action(async (o: { json?: boolean; quick?: boolean; time: number; scaled: boolean; scaledCap: number }) => {
       const reg = registry();
       const root = configsRoot();
       const workloads = loadWorkloads([root], root, reg);
-      const b = await runBench({ workloads, reg, kernelsYaml: kernelsYaml(), quick: o.quick === true, time: o.time });
+      const scaled = o.scaled ? { dir: join(root, '..', 'bench'), capSeconds: o.scaledCap } : null;
+      const b = await runBench({ workloads, reg, kernelsYaml: kernelsYaml(), quick: o.quick === true, time: o.time, scaled });
       process.stdout.write((o.json ? JSON.stringify(b, null, 2) : renderBench(b)) + '\n');
     });
 

@@ -7,6 +7,7 @@ import { explore, exploreSegment } from '../explore/explore.js';
 import type { Registry } from '../registry.js';
 import { planRuns, runPlans, runPlansParallel } from '../Runner.js';
 import type { Workload } from '../workload/types.js';
+import { renderScaledLine, runScaled, type ScaledFigures } from './scaled.js';
 
 /** What `faultline bench --json` prints; the first fields are fixed by the contract. */
 export interface BenchReport {
@@ -23,6 +24,8 @@ export interface BenchReport {
   };
   matrix: { jobs1Seconds: number | null; jobs2Seconds: number | null; runs: number; executions: number };
   timeToFirstBugMs: Record<string, number>;
+  /** Bug 1 scaled as the Spin anchor scales it (bench/), with Spin's figures when it is on PATH; null when skipped. */
+  scaled: ScaledFigures[] | null;
 }
 
 /** The workloads the exploration figures are measured on. */
@@ -52,6 +55,8 @@ export interface BenchOptions {
   /** Skip the whole-matrix timings (they take minutes). */
   quick: boolean;
   time: number;
+  /** The scaled workloads' folder and each run's time cap in seconds; null: skip them. */
+  scaled: { dir: string; capSeconds: number } | null;
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
@@ -133,6 +138,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     dpor,
     matrix: { jobs1Seconds, jobs2Seconds, runs: plans.length, executions: matrixExecs },
     timeToFirstBugMs,
+    scaled: o.scaled ? runScaled(o.scaled.dir, o.scaled.capSeconds) : null,
   };
 }
 
@@ -146,5 +152,9 @@ export function renderBench(b: BenchReport): string {
     `whole configs/ matrix     ${b.matrix.runs} runs, ${f(b.matrix.executions)} executions: --jobs 1 ${f(b.matrix.jobs1Seconds, 1)} s, --jobs 2 ${f(b.matrix.jobs2Seconds, 1)} s`,
     `time to first bug (ms)    ${Object.entries(b.timeToFirstBugMs).map(([w, ms]) => `${w} ${f(ms, 1)}`).join(', ')}`,
   ];
+  if (b.scaled) {
+    lines.push('bug 1 scaled (bench/; fork-copy proven with --preemptions unbounded, mapcount-reuse with --bail; each a whole `faultline run` in its own process)');
+    for (const f of b.scaled) lines.push(renderScaledLine(f));
+  }
   return lines.join('\n');
 }

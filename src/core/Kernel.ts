@@ -1,3 +1,5 @@
+import { WRITE } from './sched/Access.js';
+import { stableObject } from './sched/Footprint.js';
 import { BUG_ON, KernelBug } from './bug.js';
 import type { Hooks } from './hooks.js';
 import { MmStruct } from './mm/MmStruct.js';
@@ -27,6 +29,9 @@ export interface Arch {
  * One simulated machine for one execution: the scheduler, physical memory, swap, every mm, and the
  * strategy's hooks. Nothing in here is shared between executions.
  */
+/** The page allocator, as one object for partial-order reduction. */
+const PAGE_ALLOCATOR = stableObject(6, 2, 0);
+
 export class Kernel {
   readonly sched: Scheduler;
   readonly stats: Stats;
@@ -53,7 +58,7 @@ export class Kernel {
     this.limitPages = cfg.limitPages;
     this.arch = cfg.arch ?? { bits: 64, endian: 'little' };
     this.zeroPage = new Page(this.sched, 0, cfg.pageSize, true);
-    this.swap = new SwapDevice();
+    this.swap = new SwapDevice(this.sched);
   }
 
   get tracing(): boolean {
@@ -72,6 +77,9 @@ export class Kernel {
 
   /** alloc_page(GFP_HIGHUSER_MOVABLE): null when the workload's memory limit is reached. */
   alloc_page(): Page | null {
+    // The allocator hands out pfns (and object numbers) in order, and the limit depends on every
+    // free: allocations are ordered with each other, and with frees when a limit is set.
+    this.sched.touch(PAGE_ALLOCATOR * 4 + WRITE);
     if (this.pages.size >= this.limitPages) return null;
     const p = new Page(this.sched, this.nextPfn++, this.pageSize);
     this.pages.add(p);
@@ -100,6 +108,9 @@ export class Kernel {
     if (page.mapcount !== 0 || page.rmap.length !== 0) throw new KernelBug(`freeing ${page} while still mapped`);
     if (page.swapcache) throw new KernelBug(`freeing ${page} while in the swap cache`);
     page.freed = true;
+    // A free decides an allocation's success only at the limit (s pages, limit s: freeing first
+    // lets it succeed); below it, frees and allocations commute.
+    if (this.pages.size >= this.limitPages) this.sched.touch(PAGE_ALLOCATOR * 4 + WRITE);
     this.pages.delete(page);
   }
 }

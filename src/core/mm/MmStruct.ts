@@ -1,7 +1,7 @@
 import { RwSem } from '../sched/RwSem.js';
 import { SpinLock } from '../sched/SpinLock.js';
 import type { Scheduler } from '../sched/Scheduler.js';
-import { WRITE } from '../sched/Access.js';
+import { READ, WRITE } from '../sched/Access.js';
 import { stableObject } from '../sched/Footprint.js';
 import { Pte } from './Pte.js';
 import type { Vma } from './Vma.js';
@@ -31,7 +31,7 @@ export class MmStruct {
   ) {
     this.mmap_lock = new RwSem(sched, `${name}.mmap_lock`);
     this.ptl = new SpinLock(sched, `${name}.ptl`);
-    this.pt = new PageTable(sched);
+    this.pt = new PageTable(sched, id);
   }
 
   find_vma(vpn: number): Vma | null {
@@ -48,7 +48,7 @@ export class MmStruct {
   pte(vpn: number): Pte {
     let p = this.pt.get(vpn);
     if (p === undefined) {
-      p = new Pte(stableObject(0, this.id, vpn), vpn);
+      p = new Pte(stableObject(0, this.id, vpn), vpn, this.sched);
       this.pt.set(vpn, p);
       this.sched.touch(p.obj * 4 + WRITE);
     }
@@ -57,18 +57,23 @@ export class MmStruct {
 }
 
 /**
- * The page table: pte slots by virtual page number. Every walk to a slot counts as writing it for
- * partial-order reduction. Most pte writes happen under the PTL, which orders them anyway; what
- * this catches is the lockless walkers (gup_fast, a user access through the TLB) meeting a writer.
+ * The page table: pte slots by virtual page number. For partial-order reduction a slot's fields log
+ * their own reads and writes (Pte); a walk that finds no slot reads the slot's absence, which the
+ * step that creates it writes (MmStruct.pte). Most pte writes happen under the PTL, which orders them
+ * anyway; what this catches is the lockless walkers (gup_fast, a user access through the TLB, the
+ * harness peeking at memory) meeting a writer.
  */
 export class PageTable extends Map<number, Pte> {
-  constructor(readonly sched: Scheduler) {
+  constructor(
+    readonly sched: Scheduler,
+    readonly mmId: number,
+  ) {
     super();
   }
 
   override get(vpn: number): Pte | undefined {
     const p = super.get(vpn);
-    if (p !== undefined && this.sched.fp !== null) this.sched.fp.touch(p.obj * 4 + WRITE);
+    if (p === undefined && this.sched !== undefined && this.sched.fp !== null) this.sched.fp.touch(stableObject(0, this.mmId, vpn) * 4 + READ);
     return p;
   }
 }

@@ -37,18 +37,17 @@ export class Page {
   private _swapcache = false;
   swapEntry = 0;
   private _anonExclusive = false;
-  dirty = false;
-  /** The 2009 fork-copy patch's PG_gup: GUP touched this page since it was allocated. */
-  gupMarked = false;
+  private _dirty = false;
+  private _gupMarked = false;
   /** ZERO_PAGE: shared, read-only, never counted. */
   readonly zero: boolean;
   private _freed = false;
   /** page->mapping and page->index of a page-cache (shmem) page; the page cache holds one reference. */
-  mapping: ShmemFile | null = null;
+  private _mapping: ShmemFile | null = null;
   index = 0;
   /** PG_locked. */
   readonly lock: Mutex;
-  readonly rmap: RmapItem[] = [];
+  private readonly _rmap: RmapItem[] = [];
   readonly data: PageData;
 
   constructor(readonly sched: Scheduler, readonly pfn: number, pageSize: number, zero = false) {
@@ -124,6 +123,38 @@ export class Page {
   set freed(v: boolean) {
     this.touch(true);
     this._freed = v;
+  }
+
+  get dirty(): boolean {
+    this.touch(false);
+    return this._dirty;
+  }
+  set dirty(v: boolean) {
+    this.touch(true);
+    this._dirty = v;
+  }
+  /** The 2009 fork-copy patch's PG_gup: GUP touched this page since it was allocated. */
+  get gupMarked(): boolean {
+    this.touch(false);
+    return this._gupMarked;
+  }
+  set gupMarked(v: boolean) {
+    this.touch(true);
+    this._gupMarked = v;
+  }
+  /** page->mapping (with page->index, set together): the shmem file whose page cache holds it. */
+  get mapping(): ShmemFile | null {
+    this.touch(false);
+    return this._mapping;
+  }
+  set mapping(v: ShmemFile | null) {
+    this.touch(true);
+    this._mapping = v;
+  }
+  /** The reverse map (changed in place by callers: any access counts as a write). */
+  get rmap(): RmapItem[] {
+    this.touch(true);
+    return this._rmap;
   }
 
   /** page_maybe_dma_pinned() for a small page. */

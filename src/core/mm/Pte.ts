@@ -1,4 +1,6 @@
 import type { Page } from './Page.js';
+import type { FootprintLog } from '../sched/Footprint.js';
+import { READ, WRITE } from '../sched/Access.js';
 
 export const PTE_NONE = 0;
 export const PTE_PRESENT = 1;
@@ -10,54 +12,149 @@ export const PTE_MARKER = 3;
 /**
  * One page table entry slot. `seq` changes on every write so that pte_same() is a number compare;
  * `obj` names the slot for the scheduler's access descriptors.
+ *
+ * Every read and write of a field is logged in the running step's footprint, however the slot was
+ * reached: by a walk (MmStruct.pte, PageTable.get) or through a reference saved by an earlier step
+ * (vmf->pte kept across a sleep, an rmap walk, a fork copying the parent's table). Partial-order
+ * reduction is only sound if no step reads a pte it does not log.
  */
 export class Pte {
-  kind = PTE_NONE;
-  page: Page | null = null;
-  write = false;
-  dirty = false;
-  young = false;
-  /** _PAGE_UFFD_WP / pte_swp_uffd_wp / the marker's wp bit. */
-  uffdWp = false;
-  /** Swap entry when kind is PTE_SWAP. */
-  swp = 0;
-  /** pte_swp_exclusive (5.19): the page was exclusive when it was unmapped. */
-  swpExclusive = false;
-  seq = 0;
+  private _kind = PTE_NONE;
+  private _page: Page | null = null;
+  private _write = false;
+  private _dirty = false;
+  private _young = false;
+  private _uffdWp = false;
+  private _swp = 0;
+  private _swpExclusive = false;
+  private _seq = 0;
 
-  constructor(readonly obj: number, readonly vpn: number) {}
+  constructor(
+    readonly obj: number,
+    readonly vpn: number,
+    private readonly fp: { readonly fp: FootprintLog | null } | null = null,
+  ) {}
+
+  private r(): void {
+    const fp = this.fp?.fp;
+    if (fp) fp.touch(this.obj * 4 + READ);
+  }
+  private w(): void {
+    const fp = this.fp?.fp;
+    if (fp) fp.touch(this.obj * 4 + WRITE);
+  }
+
+  get kind(): number {
+    this.r();
+    return this._kind;
+  }
+  set kind(v: number) {
+    this.w();
+    this._kind = v;
+  }
+  get page(): Page | null {
+    this.r();
+    return this._page;
+  }
+  set page(v: Page | null) {
+    this.w();
+    this._page = v;
+  }
+  get write(): boolean {
+    this.r();
+    return this._write;
+  }
+  set write(v: boolean) {
+    this.w();
+    this._write = v;
+  }
+  get dirty(): boolean {
+    this.r();
+    return this._dirty;
+  }
+  set dirty(v: boolean) {
+    this.w();
+    this._dirty = v;
+  }
+  get young(): boolean {
+    this.r();
+    return this._young;
+  }
+  set young(v: boolean) {
+    this.w();
+    this._young = v;
+  }
+  /** _PAGE_UFFD_WP / pte_swp_uffd_wp / the marker's wp bit. */
+  get uffdWp(): boolean {
+    this.r();
+    return this._uffdWp;
+  }
+  set uffdWp(v: boolean) {
+    this.w();
+    this._uffdWp = v;
+  }
+  /** Swap entry when kind is PTE_SWAP. */
+  get swp(): number {
+    this.r();
+    return this._swp;
+  }
+  set swp(v: number) {
+    this.w();
+    this._swp = v;
+  }
+  /** pte_swp_exclusive (5.19): the page was exclusive when it was unmapped. */
+  get swpExclusive(): boolean {
+    this.r();
+    return this._swpExclusive;
+  }
+  set swpExclusive(v: boolean) {
+    this.w();
+    this._swpExclusive = v;
+  }
+  get seq(): number {
+    this.r();
+    return this._seq;
+  }
+  set seq(v: number) {
+    this.w();
+    this._seq = v;
+  }
 
   clear(): void {
-    this.kind = PTE_NONE;
-    this.page = null;
-    this.write = this.dirty = this.young = this.uffdWp = this.swpExclusive = false;
-    this.swp = 0;
-    this.seq++;
+    this.w();
+    this._kind = PTE_NONE;
+    this._page = null;
+    this._write = this._dirty = this._young = this._uffdWp = this._swpExclusive = false;
+    this._swp = 0;
+    this._seq++;
   }
 
   setPresent(page: Page, write: boolean, dirty: boolean): void {
-    this.kind = PTE_PRESENT;
-    this.page = page;
-    this.write = write;
-    this.dirty = dirty;
-    this.young = true;
-    this.swp = 0;
-    this.swpExclusive = false;
-    this.seq++;
+    this.w();
+    this._kind = PTE_PRESENT;
+    this._page = page;
+    this._write = write;
+    this._dirty = dirty;
+    this._young = true;
+    this._swp = 0;
+    this._swpExclusive = false;
+    this._seq++;
   }
 
   setSwap(entry: number, exclusive: boolean): void {
-    this.kind = PTE_SWAP;
-    this.page = null;
-    this.write = this.dirty = this.young = false;
-    this.swp = entry;
-    this.swpExclusive = exclusive;
-    this.seq++;
+    this.w();
+    this._kind = PTE_SWAP;
+    this._page = null;
+    this._write = this._dirty = this._young = false;
+    this._swp = entry;
+    this._swpExclusive = exclusive;
+    this._seq++;
   }
 
   wrprotect(): void {
-    this.write = false;
-    this.seq++;
+    this.w();
+    this._write = false;
+    this._seq++;
   }
 
   describe(): string {

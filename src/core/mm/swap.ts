@@ -1,38 +1,92 @@
 import { BUG_ON, KernelBug } from '../bug.js';
 import type { Kernel } from '../Kernel.js';
-import { WRITE } from '../sched/Access.js';
+import { READ, WRITE } from '../sched/Access.js';
+import { stableObject, type FootprintLog } from '../sched/Footprint.js';
 import type { KGen, Task } from '../sched/Task.js';
 import type { Page } from './Page.js';
 import type { PageData } from './PageData.js';
 
-/** A swap slot: the swap count (ptes referencing it), SWAP_HAS_CACHE, and the data written out. */
-export interface SwapSlot {
-  count: number;
-  cache: Page | null;
-  data: PageData | null;
+/**
+ * A swap slot: the swap count (ptes referencing it), SWAP_HAS_CACHE, and the data written out.
+ * Reads and writes are logged in the running step's footprint (one object per entry): swap counts
+ * decide reuse in do_swap_page and do_wp_page, and are read by tasks holding different PTLs.
+ */
+export class SwapSlot {
+  private _count = 0;
+  private _cache: Page | null = null;
+  private _data: PageData | null = null;
+
+  constructor(
+    private readonly dev: SwapDevice,
+    readonly entry: number,
+  ) {}
+
+  get count(): number {
+    this.dev.touch(this.entry, false);
+    return this._count;
+  }
+  set count(v: number) {
+    this.dev.touch(this.entry, true);
+    this._count = v;
+  }
+  get cache(): Page | null {
+    this.dev.touch(this.entry, false);
+    return this._cache;
+  }
+  set cache(v: Page | null) {
+    this.dev.touch(this.entry, true);
+    this._cache = v;
+  }
+  get data(): PageData | null {
+    this.dev.touch(this.entry, false);
+    return this._data;
+  }
+  set data(v: PageData | null) {
+    this.dev.touch(this.entry, true);
+    this._data = v;
+  }
 }
+
+/** The swap device's allocator (get_swap_page()): entry numbers are handed out in order. */
+const SWAP_ALLOCATOR = stableObject(6, 1, 0);
 
 /** The swap device: slots by entry number. */
 export class SwapDevice {
   readonly slots = new Map<number, SwapSlot>();
   private next = 1;
 
+  constructor(private readonly sched: { readonly fp: FootprintLog | null } | null = null) {}
+
+  touch(entry: number, write: boolean): void {
+    const fp = this.sched?.fp;
+    if (fp) fp.touch(stableObject(6, 0, entry) * 4 + (write ? WRITE : READ));
+  }
+
   alloc(): number {
+    const fp = this.sched?.fp;
+    if (fp) fp.touch(SWAP_ALLOCATOR * 4 + WRITE);
     const e = this.next++;
-    this.slots.set(e, { count: 0, cache: null, data: null });
+    this.touch(e, true);
+    this.slots.set(e, new SwapSlot(this, e));
     return e;
   }
 
   slot(entry: number): SwapSlot {
     const s = this.slots.get(entry);
-    if (s === undefined) throw new KernelBug(`bad swap entry ${entry}`);
+    if (s === undefined) {
+      this.touch(entry, false);
+      throw new KernelBug(`bad swap entry ${entry}`);
+    }
     return s;
   }
 
   /** Free the slot once neither a pte nor the swap cache refers to it. */
   maybeFree(entry: number): void {
     const s = this.slots.get(entry);
-    if (s !== undefined && s.count === 0 && s.cache === null) this.slots.delete(entry);
+    if (s !== undefined && s.count === 0 && s.cache === null) {
+      this.touch(entry, true);
+      this.slots.delete(entry);
+    }
   }
 }
 

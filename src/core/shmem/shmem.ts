@@ -23,14 +23,33 @@ import { PTE_NONE, PTE_PRESENT } from '../mm/Pte.js';
 import { delete_from_swap_cache, read_swap_cache_async, swap_free } from '../mm/swap.js';
 import type { Vma } from '../mm/Vma.js';
 import { WRITE } from '../sched/Access.js';
+import { stableObject, type FootprintLog } from '../sched/Footprint.js';
+import { TouchedMap } from '../sched/TouchedMap.js';
 import type { KGen, Task } from '../sched/Task.js';
 import { VM_UFFD_MINOR, VM_UFFD_MISSING, handle_userfault } from '../uffd/userfaultfd.js';
 
 /** A shmem inode: its page cache (i_pages) and the swap entries the xarray keeps for swapped pages. */
 export class ShmemFile {
-  readonly pages = new Map<number, Page>();
-  readonly swapped = new Map<number, number>();
-  constructor(readonly name: string) {}
+  /**
+   * Logged per index in the running step's footprint: the page cache is looked up without the
+   * PTL (shmem_fault, fault-around, hole punch, reclaim) by tasks of different mms.
+   */
+  readonly pages: Map<number, Page>;
+  readonly swapped: Map<number, number>;
+  constructor(
+    readonly name: string,
+    sched: { readonly fp: FootprintLog | null } | null = null,
+  ) {
+    const h = nameHash(name) & 127;
+    this.pages = new TouchedMap(() => sched?.fp ?? null, (i) => stableObject(7, h, i & 0x7fff));
+    this.swapped = new TouchedMap(() => sched?.fp ?? null, (i) => stableObject(7, h, 0x8000 | (i & 0x7fff)));
+  }
+}
+
+function nameHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) & 0xffff;
+  return h;
 }
 
 const EXT = 'shmem';
@@ -49,7 +68,7 @@ export function shmem_file(k: Kernel, name: string): ShmemFile {
   const m = shmem_files(k);
   let f = m.get(name);
   if (f === undefined) {
-    f = new ShmemFile(name);
+    f = new ShmemFile(name, k.sched);
     m.set(name, f);
   }
   return f;

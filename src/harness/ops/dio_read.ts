@@ -14,7 +14,7 @@ export const dio_read = defineOp({
     const w = ex.where(proc, a.at, a.off, a.len);
     const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: true, addr: w.addr, len: w.len, pin: a.gup === undefined ? null : a.gup === 'pin', fill: a.fill, chunks: a.chunks }, {
       dmaToMemory: (c) => {
-        const now = ex.oracle.now();
+        const now = ex.oracle.instant(proc.name, w.vma, w.off + c.off, c.len);
         ex.oracle.write(proc.name, w.vma, w.off + c.off, c.len, a.fill, now, now, 'dma');
       },
     });

@@ -15,11 +15,11 @@ export const dio_write = defineOp({
   needs: (a) => (a.gup === 'pin' ? [{ feature: 'pin-user-pages', why: 'gup: pin (FOLL_PIN)' }] : []),
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
-    const t0 = ex.oracle.now();
+    const t0 = ex.oracle.start(proc.name, w.vma, false, w.off, w.len);
     const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: false, addr: w.addr, len: w.len, pin: a.gup === undefined ? null : a.gup === 'pin', fill: 0, chunks: a.chunks }, {
       dmaFromMemory: (c, data) => {
         const cw = { vma: w.vma, off: w.off + c.off, len: c.len, addr: w.addr + c.off };
-        ex.observe(proc, cw, data, t0, ex.oracle.now(), 'device', `the disk write ${a.as}`);
+        ex.observe(proc, cw, data, t0, ex.oracle.end(proc.name, w.vma, false, cw.off, cw.len), 'device', `the disk write ${a.as}`);
       },
     });
     if (typeof r === 'string') return r;

@@ -19,12 +19,12 @@ export const madvise = defineOp({
       yield* reclaim_range(k, t, proc.mm, s.start, s.end, false);
       return null;
     }
-    const t0 = ex.oracle.now();
+    const t0 = ex.oracle.start(proc.name, w.vma, true, s.start * k.pageSize - (w.addr - w.off), (s.end - s.start) * k.pageSize);
     yield* madvise_dontneed(k, t, proc.mm, s.start, s.end);
     ex.uffd.zap(proc.mm, s.start, s.end);
     const base = w.addr - w.off;
     // MADV_DONTNEED on a shmem mapping only drops this mm's ptes: the file keeps the data.
-    if (!ex.oracle.isShared(proc.name, w.vma)) ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - base, (s.end - s.start) * k.pageSize, 0, t0, ex.oracle.now(), 'zap');
+    if (!ex.oracle.isShared(proc.name, w.vma)) ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - base, (s.end - s.start) * k.pageSize, 0, t0, ex.oracle.end(proc.name, w.vma, true, s.start * k.pageSize - (w.addr - w.off), (s.end - s.start) * k.pageSize), 'zap');
     return null;
   },
 });

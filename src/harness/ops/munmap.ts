@@ -14,10 +14,10 @@ export const munmap = defineOp({
     const w = ex.where(proc, a.at, a.off, a.len);
     const s = pageSpan(k.pageSize, w);
     if (s === null) return 'EINVAL';
-    const t0 = ex.oracle.now();
+    const t0 = ex.oracle.start(proc.name, w.vma, true, s.start * k.pageSize - (w.addr - w.off), (s.end - s.start) * k.pageSize);
     yield* do_munmap(k, t, proc.mm, s.start, s.end);
     ex.uffd.zap(proc.mm, s.start, s.end, true);
-    if (!ex.oracle.isShared(proc.name, w.vma)) ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - (w.addr - w.off), (s.end - s.start) * k.pageSize, -1, t0, ex.oracle.now(), 'unmap');
+    if (!ex.oracle.isShared(proc.name, w.vma)) ex.oracle.write(proc.name, w.vma, s.start * k.pageSize - (w.addr - w.off), (s.end - s.start) * k.pageSize, -1, t0, ex.oracle.end(proc.name, w.vma, true, s.start * k.pageSize - (w.addr - w.off), (s.end - s.start) * k.pageSize), 'unmap');
     return null;
   },
 });

@@ -13,11 +13,11 @@ export const pin_read = defineOp({
     const { k, t, proc, ex } = c;
     const h = proc.handles.get(id);
     if (h?.kind !== 'pin' || h.pin.released) return 'EINVAL';
-    const t0 = ex.oracle.now();
+    const t0 = ex.oracle.start(proc.name, h.vma, false, h.off, h.len);
     const off = (h.off % k.pageSize);
     const data = yield* pin_device_read(k, t, h.pin, off, h.len);
     checkPinCoherent(c, h, `pin_read ${id}`);
-    ex.observe(proc, { vma: h.vma, off: h.off, len: h.len, addr: 0 }, data, t0, ex.oracle.now(), 'device', `the device reading pin ${id}`);
+    ex.observe(proc, { vma: h.vma, off: h.off, len: h.len, addr: 0 }, data, t0, ex.oracle.end(proc.name, h.vma, false, h.off, h.len), 'device', `the device reading pin ${id}`);
     return null;
   },
 });

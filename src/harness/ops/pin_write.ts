@@ -16,7 +16,7 @@ export const pin_write = defineOp({
     if (h?.kind !== 'pin' || h.pin.released) return 'EINVAL';
     if (!h.write) return 'EFAULT';
     yield* pin_device_write(k, t, h.pin, h.off % k.pageSize, h.len, a.fill);
-    const now = ex.oracle.now();
+    const now = ex.oracle.instant(proc.name, h.vma, h.off, h.len);
     ex.oracle.write(proc.name, h.vma, h.off, h.len, a.fill, now, now, 'dma');
     checkPinCoherent(c, h, `pin_write ${a.pin}`);
     return null;

@@ -16,7 +16,7 @@ export const pipe_read = defineOp({
     const h = proc.handles.get(id);
     if (h?.kind !== 'pipe' || h.buf.released) return 'EINVAL';
     const data = yield* kpipe_read(k, t, h.buf);
-    ex.observe(proc, { vma: h.vma, off: h.off, len: h.len, addr: 0 }, data, h.t0, ex.oracle.now(), 'pipe', `${t.name} pipe_read ${id}`);
+    ex.observe(proc, { vma: h.vma, off: h.off, len: h.len, addr: 0 }, data, h.t0, ex.oracle.end(proc.name, h.vma, false, h.off, h.len), 'pipe', `${t.name} pipe_read ${id}`);
     return null;
   },
 });

@@ -15,11 +15,11 @@ export const ptrace_peek = defineOp({
     const target = ex.procs.get(a.target);
     if (target === undefined || target.exited) return 'ESRCH';
     const w = ex.where(target, a.at, a.off, a.len);
-    const t0 = ex.oracle.now();
+    const t0 = ex.oracle.start(target.name, w.vma, false, w.off, w.len);
     const out: Runs = [];
     const n = yield* access_remote_vm(k, t, target.mm, w.addr, w.len, out);
     if (n < w.len) return 'EFAULT';
-    ex.observe(target, w, out, t0, ex.oracle.now(), 'cpu', `${t.name} ptrace peek`);
+    ex.observe(target, w, out, t0, ex.oracle.end(target.name, w.vma, false, w.off, w.len), 'cpu', `${t.name} ptrace peek`);
     const ps = k.pageSize;
     ex.uffd.accessed(target, t.name, Math.floor(w.addr / ps), Math.ceil((w.addr + w.len) / ps), t0);
     return null;

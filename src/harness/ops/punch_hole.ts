@@ -19,10 +19,10 @@ export const punch_hole = defineOp({
     if (vma === null || vma.file === null) return 'ENODEV';
     const first = vma.pgindex(s.start);
     const last = first + (s.end - s.start);
-    const t0 = ex.oracle.now();
+    const t0 = ex.oracle.start(proc.name, w.vma, true, w.off, w.len);
     yield* shmem_punch_hole(k, t, vma.file, first, last);
     ex.uffd.punch(vma.file.name, first, last);
-    ex.oracle.write(proc.name, w.vma, w.off, w.len, 0, t0, ex.oracle.now(), 'zap');
+    ex.oracle.write(proc.name, w.vma, w.off, w.len, 0, t0, ex.oracle.end(proc.name, w.vma, true, w.off, w.len), 'zap');
     return null;
   },
 });

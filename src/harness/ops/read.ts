@@ -12,11 +12,11 @@ export const read = defineOp({
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len } }),
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
-    const t0 = ex.oracle.now();
+    const t0 = ex.oracle.start(proc.name, w.vma, false, w.off, w.len);
     const data: Runs = [];
     const err = yield* user_access(k, t, proc.mm, w.addr, w.len, null, data);
     if (err !== null) return err;
-    ex.observe(proc, w, data, t0, ex.oracle.now(), 'cpu', `${t.name} read`);
+    ex.observe(proc, w, data, t0, ex.oracle.end(proc.name, w.vma, false, w.off, w.len), 'cpu', `${t.name} read`);
     ex.uffd.accessed(proc, `${t.name} read`, Math.floor(w.addr / k.pageSize), Math.ceil((w.addr + w.len) / k.pageSize), t0);
     return null;
   },

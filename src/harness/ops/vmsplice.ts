@@ -11,7 +11,7 @@ export const vmsplice = defineOp({
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'pipe' } }),
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
-    const t0 = ex.oracle.now();
+    const t0 = ex.oracle.start(proc.name, w.vma, false, w.off, w.len);
     const r = yield* vmsplice_to_pipe(k, t, proc.mm, w.addr, w.len);
     if (typeof r === 'string') return r;
     proc.handles.set(a.as, { kind: 'pipe', buf: r, vma: w.vma, off: w.off, len: w.len, t0 });

@@ -33,6 +33,8 @@ export interface Segment {
 export class LogicalMemory {
   recs: WriteRec[] = [];
   readonly ids = new Set<number>();
+  /** Bytes its history covers (the mapping's size, or more after a grow). */
+  size = 0;
 
   add(r: WriteRec): void {
     this.recs.push(r);
@@ -42,6 +44,7 @@ export class LogicalMemory {
   /** The memory a fork child starts with: writes that began before the fork ended. */
   forkCopy(t0: number, t1: number): LogicalMemory {
     const m = new LogicalMemory();
+    m.size = this.size;
     for (const r of this.recs) {
       if (r.start > t1) continue;
       m.add({ ...r, definite: r.definite && r.end < t0 });

@@ -1,4 +1,5 @@
-import { stableObject } from '../../core/sched/Footprint.js';
+import { stableObject, type FootprintLog } from '../../core/sched/Footprint.js';
+import { READ, WRITE } from '../../core/sched/Access.js';
 import type { InvariantId } from './invariants.js';
 import type { Runs } from '../../core/mm/PageData.js';
 import { LogicalMemory, type WriteKind, type WriteRec } from './LogicalMemory.js';
@@ -9,6 +10,59 @@ import { LogicalMemory, type WriteKind, type WriteRec } from './LogicalMemory.js
  * partial-order reduction: the exit-time enable-bit judgement reads it, user_events_set writes it.
  */
 export const ORACLE_EVENTS = stableObject(3, 0, 0);
+
+/**
+ * The oracle's logical clock as one object for partial-order reduction. `now()` writes it (every
+ * stamp taken by now() is ordered with every other); `stamp()` only reads it and orders itself
+ * through the memory it is about instead, so that stamps of unrelated memories commute.
+ */
+export const ORACLE_CLOCK = stableObject(3, 3, 0);
+
+/** 16 bits of a name, for object numbers that do not depend on creation order. */
+export function nameHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) & 0xffff;
+  return h;
+}
+
+/**
+ * The oracle's memories as objects for partial-order reduction, three (A, B, C) per GRANULE bytes
+ * of: each mapping name (every process's mapping of that name, since fork copies it under the same
+ * name and `classify` looks at other processes' mappings of the name), and each shmem file (shared
+ * by mappings of any name). The oracle only ever compares the times of operations whose byte ranges
+ * overlap (LogicalMemory.segments), and overlapping ranges share a granule.
+ */
+export const GRANULE = 1024;
+export function oracleMemObject(name: string, file: boolean, which: 0 | 1 | 2, granule: number): number {
+  return stableObject(3, 8 + (file ? 3 : 0) + which, (nameHash(name) * 64 + granule) & 0xffff);
+}
+
+/**
+ * The four kinds of oracle event and what each touches of a granule's A, B and C. The oracle
+ * compares: a write's start with an observation's end (`r.start > t1`: the write came too late to
+ * be seen), a write's end with another write's start (`r.end < r2.start`: r2 definitely overwrote r)
+ * and with an observation's start (`r2.end < t0`), and an observation's end with the records of
+ * the writes that ended before it (a record is made at the write's end). Those pairs conflict;
+ * two starts never do, nor an observation's start and end; two ends of writes, and two ends of
+ * observations, do (the read/write model cannot say "commute with your own kind, not with the other").
+ *
+ *              A      B      C
+ *   WS        read          read      write start
+ *   WE        write  write            write end, its record, an enable bit (un)registered
+ *   OS        read                    observation (read, device read, fork) start
+ *   OE               read   write     observation end, its judgement
+ */
+export const WS = 0;
+export const WE = 1;
+export const OS = 2;
+export const OE = 3;
+export type OracleEvent = typeof WS | typeof WE | typeof OS | typeof OE;
+const EVENT_TOUCHES: readonly (readonly [0 | 1 | 2, boolean])[][] = [
+  [[0, false], [2, false]],
+  [[0, true], [1, true]],
+  [[0, false]],
+  [[1, false], [2, true]],
+];
 
 export type Channel = 'cpu' | 'device' | 'pipe' | 'final';
 
@@ -49,7 +103,85 @@ export class Oracle {
   /** user_events_set ops started and not yet completed. */
   eventSetsInFlight = 0;
 
+  /**
+   * Where the oracle logs what it reads and writes (the running step's footprint). A verdict depends
+   * on the order of the logical-time stamps of operations on one memory (which write completed before
+   * which read began): every stamp, record and judgement touches that memory, so partial-order
+   * reduction never merges two schedules in which the oracle would judge differently.
+   */
+  fp: FootprintLog | null = null;
+
+  private touch(obj: number, write: boolean): void {
+    if (this.fp !== null) this.fp.touch(obj * 4 + (write ? WRITE : READ));
+  }
+
+  /** An event on bytes [lo, hi) of the memory behind a process's mapping (by name, and its file if shared). */
+  private touchMem(proc: string, vma: string, ev: OracleEvent, lo: number, hi: number): void {
+    if (this.fp === null) return;
+    const f = this.fileOf.get(this.mems.get(proc)?.get(vma) as LogicalMemory);
+    for (let g = Math.floor(lo / GRANULE), e = Math.ceil(hi / GRANULE); g < e; g++) {
+      for (const [which, write] of EVENT_TOUCHES[ev]!) {
+        this.touch(oracleMemObject(vma, false, which, g), write);
+        if (f !== undefined) this.touch(oracleMemObject(f, true, which, g), write);
+      }
+    }
+  }
+
+  /** An event on the whole of every mapping a process has. */
+  private touchAll(proc: string, ev: OracleEvent): void {
+    for (const [vma, m] of this.mems.get(proc) ?? []) this.touchMem(proc, vma, ev, 0, m.size);
+  }
+
+  /**
+   * A logical time ordered with every other one (conservative: for judgements whose memory the
+   * caller does not name, e.g. userfaultfd's bookkeeping).
+   */
   now(): number {
+    this.touch(ORACLE_CLOCK, true);
+    return ++this.clock;
+  }
+
+  /**
+   * A logical time for the start or end of an operation on bytes [off, off+len) of a process's
+   * mapping: `write` for operations that add to its history (stores, DMA, zaps), false for
+   * observations (loads, device reads). Stamps are ordered where the oracle compares them (see
+   * EVENT_TOUCHES), and with every `now()`.
+   */
+  start(proc: string, vma: string, write: boolean, off: number, len: number): number {
+    this.touch(ORACLE_CLOCK, false);
+    this.touchMem(proc, vma, write ? WS : OS, off, off + len);
+    return ++this.clock;
+  }
+  end(proc: string, vma: string, write: boolean, off: number, len: number): number {
+    this.touch(ORACLE_CLOCK, false);
+    this.touchMem(proc, vma, write ? WE : OE, off, off + len);
+    return ++this.clock;
+  }
+  /** A write that happens at one instant (a DMA chunk landing): its start and end. */
+  instant(proc: string, vma: string, off: number, len: number): number {
+    this.touch(ORACLE_CLOCK, false);
+    this.touchMem(proc, vma, WS, off, off + len);
+    this.touchMem(proc, vma, WE, off, off + len);
+    return ++this.clock;
+  }
+
+  /** An observation at one instant (a process's memory judged at exit). */
+  instantObservation(proc: string, vma: string, off: number, len: number): number {
+    this.touch(ORACLE_CLOCK, false);
+    this.touchMem(proc, vma, OS, off, off + len);
+    this.touchMem(proc, vma, OE, off, off + len);
+    return ++this.clock;
+  }
+
+  /** Start and end of fork, which observes every mapping of the parent (to copy its history). */
+  forkStart(proc: string): number {
+    this.touch(ORACLE_CLOCK, false);
+    this.touchAll(proc, OS);
+    return ++this.clock;
+  }
+  forkEnd(proc: string): number {
+    this.touch(ORACLE_CLOCK, false);
+    this.touchAll(proc, OE);
     return ++this.clock;
   }
 
@@ -70,6 +202,7 @@ export class Oracle {
   /** file name -> the one logical memory every mapping of that shmem file shares. */
   private readonly files = new Map<string, LogicalMemory>();
   private readonly shared = new Set<LogicalMemory>();
+  private readonly fileOf = new Map<LogicalMemory, string>();
 
   /**
    * A mapping of a shmem file: one logical memory for every process mapping it, so a write by one
@@ -79,9 +212,11 @@ export class Oracle {
     let m = this.files.get(file);
     if (m === undefined) {
       m = new LogicalMemory();
+      m.size = size;
       m.add({ id: this.nextId++, lo: 0, hi: size, value: 0, start: -1, end: -1, origin: proc, kind: 'init', definite: true });
       this.files.set(file, m);
       this.shared.add(m);
+      this.fileOf.set(m, file);
     }
     let pm = this.mems.get(proc);
     if (pm === undefined) {
@@ -89,6 +224,7 @@ export class Oracle {
       this.mems.set(proc, pm);
     }
     pm.set(vma, m);
+    this.touchMem(proc, vma, WE, 0, size);
   }
 
   /** Is this mapping of a process shared (a shmem file)? */
@@ -104,11 +240,15 @@ export class Oracle {
   /** `definite: false`: the write may not have happened (it faulted part way), so it hides nothing. */
   write(proc: string, vma: string, off: number, len: number, value: number, start: number, end: number, kind: WriteKind, definite = true): void {
     const r: WriteRec = { id: this.nextId++, lo: off, hi: off + len, value, start, end, origin: proc, kind, definite };
-    this.mapping(proc, vma).add(r);
+    const m = this.mapping(proc, vma);
+    m.add(r);
+    if (off + len > m.size) m.size = off + len;
+    this.touchMem(proc, vma, WE, off, off + len);
   }
 
   fork(parent: string, child: string, t0: number, t1: number): void {
     const pm = this.mems.get(parent);
+    this.touchAll(parent, OE);
     const cm = new Map<string, LogicalMemory>();
     if (pm) for (const [name, m] of pm) cm.set(name, this.shared.has(m) ? m : m.forkCopy(t0, t1));
     this.mems.set(child, cm);
@@ -129,6 +269,7 @@ export class Oracle {
     }
     const rec = { ...e, live: true };
     l.push(rec);
+    this.touchMem(proc, e.vma, WE, e.byte, e.byte + 1);
     return rec;
   }
 
@@ -136,6 +277,7 @@ export class Oracle {
   dropEnableBit(proc: string, rec: EnableBit): void {
     const l = this.enables.get(proc);
     if (l) l.splice(l.indexOf(rec), 1);
+    this.touchMem(proc, rec.vma, WE, rec.byte, rec.byte + 1);
   }
 
   enableBits(proc: string): readonly EnableBit[] {
@@ -156,6 +298,7 @@ export class Oracle {
    */
   check(proc: string, vma: string, off: number, len: number, data: Runs, t0: number, t1: number, channel: Channel, what: string): Mismatch | null {
     const m = this.mapping(proc, vma);
+    this.touchMem(proc, vma, OE, off, off + len);
     const segs = m.segments(off, off + len, t0, t1);
     let masks: Map<number, number> | null = null;
     for (const e of this.enables.get(proc) ?? []) {

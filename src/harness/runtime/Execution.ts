@@ -15,7 +15,8 @@ import type { Stats } from '../../core/stats.js';
 import { user_event_mm_remove, user_events_fork, user_events_state } from '../../core/trace/user_events.js';
 import { OPS } from '../ops/index.js';
 import type { InvariantId, Violation } from '../oracle/invariants.js';
-import { ORACLE_EVENTS, Oracle, type Channel, type EnableBit } from '../oracle/Oracle.js';
+import { ORACLE_EVENTS, Oracle, nameHash, type Channel, type EnableBit } from '../oracle/Oracle.js';
+import { TouchedMap } from '../../core/sched/TouchedMap.js';
 import { READ, WRITE } from '../../core/sched/Access.js';
 import type { ProcessDecl, ThreadDecl, Workload } from '../workload/types.js';
 import { Proc } from './Proc.js';
@@ -28,12 +29,6 @@ import { userfaultfd_release } from '../../core/uffd/userfaultfd.js';
 import { stableObject } from '../../core/sched/Footprint.js';
 import { OutcomeLog, opSlots } from '../outcome/Outcome.js';
 
-/** 16 bits of a name, for object numbers that do not depend on creation order. */
-function nameHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) & 0xffff;
-  return h;
-}
 
 export interface ExecutionOptions {
   trace: boolean;
@@ -73,7 +68,7 @@ export interface Where {
 export class Execution {
   readonly k: Kernel;
   readonly oracle = new Oracle();
-  readonly procs = new Map<string, Proc>();
+  readonly procs: Map<string, Proc>;
   readonly events = new Map<string, { posted: boolean; wq: WaitQueue }>();
   readonly violations: Violation[] = [];
   readonly uffd: UffdState = new UffdState(this);
@@ -81,6 +76,8 @@ export class Execution {
   readonly outcome: OutcomeLog;
   /** The op each task is running, for the bytes its observation returns. */
   private readonly runningOp = new Map<Task, number>();
+  /** The workload uses userfaultfd (its bookkeeping then takes part in partial-order reduction). */
+  readonly usesUffd: boolean;
   private readonly decls = new Map<string, ProcessDecl>();
   /** The workload sends signals: a thread can be killed between any two of its ops. */
   private readonly signals: boolean;
@@ -94,6 +91,8 @@ export class Execution {
     this.outcome = new OutcomeLog(w);
     this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: guardedHooks(kernel), arch: w.arch }, chooser);
     if (opts.trace) this.k.sched.trace = [];
+    this.oracle.fp = this.k.sched.fp;
+    this.procs = new TouchedMap(() => this.k.sched.fp, (name) => stableObject(5, 2, nameHash(name)));
     if (opts.checkModel) {
       const k = this.k;
       k.debugVm = true;
@@ -108,7 +107,8 @@ export class Execution {
     }
     // Spurious wakeups only matter to sleeps that do not recheck (handle_userfault): explored when
     // the workload asks for them, or when userfaultfd is in play (late rwsem wake_q wakeups).
-    if (w.explore.spurious_wakeups > 0 || w.processes.some((p) => p.threads.some((th) => th.ops.some((o) => o.op.startsWith('uffd_'))))) {
+    this.usesUffd = w.processes.some((p) => p.threads.some((th) => th.ops.some((o) => o.op.startsWith('uffd_'))));
+    if (w.explore.spurious_wakeups > 0 || this.usesUffd) {
       new SpuriousWakeups(this.k.sched, w.explore.spurious_wakeups).install();
     }
     for (const p of w.processes) this.decls.set(p.name, p);
@@ -196,7 +196,7 @@ export class Execution {
 
   /** fork(): dup_mmap, then the child's threads start. */
   *fork(t: Task, parent: Proc, child: string): KGen<string | null> {
-    const t0 = this.oracle.now();
+    const t0 = this.oracle.forkStart(parent.name);
     this.k.stats.syscalls++;
     const r = yield* dup_mmap(this.k, t, parent.mm, child);
     if ('err' in r) return r.err;
@@ -205,7 +205,7 @@ export class Execution {
     const proc = new Proc(this.k.sched, child, r.mm);
     for (const [n, pl] of parent.layout) proc.layout.set(n, { ...pl });
     this.procs.set(child, proc);
-    this.oracle.fork(parent.name, child, t0, this.oracle.now());
+    this.oracle.fork(parent.name, child, t0, this.oracle.forkEnd(parent.name));
     this.uffd.fork(parent.mm, r.mm, r.mm.vmas.some((v) => v.uffdCtx !== null));
     this.k.tracing && this.k.log(t, 'fork', `${parent.name} -> ${child}`);
     const decl = this.decls.get(child);
@@ -280,9 +280,9 @@ export class Execution {
 
   /** At exit, every byte of every mapping must be something the process was entitled to see. */
   private checkFinalMemory(proc: Proc): void {
-    const t = this.oracle.now();
     for (const pl of proc.layout.values()) {
       if (pl.type !== 'anon') continue;
+      const t = this.oracle.instantObservation(proc.name, pl.name, 0, pl.pages * this.w.pageSize);
       const size = pl.pages * this.w.pageSize;
       const data = this.peek(proc, pl.start, pl.pages);
       this.observe(proc, { vma: pl.name, off: 0, len: size, addr: pl.start * this.w.pageSize }, data, t, t, 'final', `${proc.name}'s memory at exit`);

@@ -6,6 +6,10 @@ import type { Task } from '../../core/sched/Task.js';
 import type { UserfaultfdCtx } from '../../core/uffd/userfaultfd.js';
 import { WaitQueue } from '../../core/sched/WaitQueue.js';
 import type { Scheduler } from '../../core/sched/Scheduler.js';
+import { stableObject } from '../../core/sched/Footprint.js';
+import { READ, WRITE } from '../../core/sched/Access.js';
+import { TouchedMap } from '../../core/sched/TouchedMap.js';
+import { nameHash } from '../oracle/Oracle.js';
 import type { EnableBit } from '../oracle/Oracle.js';
 
 /** Where a named mapping was placed, in pages; kept through fork and partial munmap. */
@@ -28,17 +32,41 @@ export type Handle =
 /** A user process of the workload: its mm, threads, and the handles its ops created. */
 export class Proc {
   readonly tasks: Task[] = [];
-  live = 0;
-  exited = false;
+  private _live = 0;
+  private _exited = false;
   readonly exitWq: WaitQueue;
-  readonly handles = new Map<string, Handle>();
+  /** Shared by the process's threads (one defines a handle, another uses it): logged per name. */
+  readonly handles: Map<string, Handle>;
   readonly layout = new Map<string, Placement>();
+  /** The process's thread count and exit state, as one object for partial-order reduction. */
+  private readonly obj: number;
 
   constructor(
-    sched: Scheduler,
+    private readonly sched: Scheduler,
     readonly name: string,
     public mm: MmStruct,
   ) {
     this.exitWq = new WaitQueue(sched, `${name} exit`);
+    const h = nameHash(name);
+    this.obj = stableObject(5, 3, h);
+    this.handles = new TouchedMap(() => sched.fp, (k) => stableObject(5, 1, (h * 31 + nameHash(k)) & 0xffff));
+  }
+
+  /** Threads still running: the last one out tears the process down (which one it is is an order). */
+  get live(): number {
+    this.sched.touch(this.obj * 4 + READ);
+    return this._live;
+  }
+  set live(v: number) {
+    this.sched.touch(this.obj * 4 + WRITE);
+    this._live = v;
+  }
+  get exited(): boolean {
+    this.sched.touch(this.obj * 4 + READ);
+    return this._exited;
+  }
+  set exited(v: boolean) {
+    this.sched.touch(this.obj * 4 + WRITE);
+    this._exited = v;
   }
 }

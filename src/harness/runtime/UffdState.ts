@@ -2,6 +2,10 @@ import type { MmStruct } from '../../core/mm/MmStruct.js';
 import { VM_UFFD_WP, type UffdObserver } from '../../core/uffd/userfaultfd.js';
 import type { Execution } from './Execution.js';
 import type { Proc } from './Proc.js';
+import { stableObject } from '../../core/sched/Footprint.js';
+import { WRITE } from '../../core/sched/Access.js';
+
+const ORACLE_UFFD = stableObject(3, 4, 0);
 
 /**
  * What the harness keeps about userfaultfd to judge `missed-userfault` and
@@ -26,9 +30,19 @@ export class UffdState {
   private readonly raisedWp = new Map<string, number>();
   readonly observer: UffdObserver;
 
+  /**
+   * All of this is one object for partial-order reduction, written by every call: its judgements
+   * compare logical times kept per page and mm, set and cleared by many ops. Only workloads using
+   * userfaultfd pay for it (without a registration none of it can judge anything).
+   */
+  private touch(): void {
+    if (this.ex.usesUffd) this.ex.k.sched.touch(ORACLE_UFFD * 4 + WRITE);
+  }
+
   constructor(private readonly ex: Execution) {
     this.observer = {
       message: (msg) => {
+        this.touch();
         const now = ex.oracle.now();
         this.raised.set(`${msg.ctx.mm.id}:${msg.vpn}`, now);
         if (msg.reason & VM_UFFD_WP) this.raisedWp.set(`${msg.ctx.mm.id}:${msg.vpn}`, now);
@@ -40,6 +54,7 @@ export class UffdState {
   }
 
   register(mm: MmStruct, start: number, end: number, missing: boolean, minor = false): void {
+    this.touch();
     let s = this.missing.get(mm.id);
     if (s === undefined) this.missing.set(mm.id, (s = new Set()));
     for (let v = start; v < end; v++) missing ? s.add(v) : s.delete(v);
@@ -50,18 +65,21 @@ export class UffdState {
 
   /** UFFDIO_UNREGISTER: no mode, no write protection left on the range. */
   unregister(mm: MmStruct, start: number, end: number): void {
+    this.touch();
     this.register(mm, start, end, false, false);
     this.unprotect(mm, start, end);
   }
 
   /** UFFDIO_WRITEPROTECT(wp) completed: from now on a write must raise a wp userfault first. */
   protect(mm: MmStruct, start: number, end: number): void {
+    this.touch();
     const now = this.ex.oracle.now();
     for (let v = start; v < end; v++) this.wp.set(`${mm.id}:${v}`, now);
   }
 
   /** A resolve (UFFDIO_WRITEPROTECT without wp) begins: writes may complete from now on. */
   unprotect(mm: MmStruct, start: number, end: number): void {
+    this.touch();
     for (let v = start; v < end; v++) this.wp.delete(`${mm.id}:${v}`);
   }
 
@@ -74,6 +92,7 @@ export class UffdState {
 
   /** fallocate(PUNCH_HOLE): the file pages are gone for every sharer. */
   punch(file: string, first: number, last: number): void {
+    this.touch();
     for (let i = first; i < last; i++) this.fileHas.delete(`f:${file}:${i}`);
     for (const mm of this.ex.k.mms) {
       for (const v of mm.vmas) {
@@ -93,6 +112,7 @@ export class UffdState {
    * protection the monitor asked for; only a resolve, unregister or munmap does.
    */
   wrote(proc: Proc, who: string, start: number, end: number, t0: number): void {
+    this.touch();
     const mm = proc.mm;
     for (let v = start; v < end; v++) {
       const key = `${mm.id}:${v}`;
@@ -107,6 +127,7 @@ export class UffdState {
 
   /** fork: the child starts with its parent's pages; with UFFD_FEATURE_EVENT_FORK, its registrations too. */
   fork(parent: MmStruct, child: MmStruct, keepRegistration: boolean): void {
+    this.touch();
     for (const [k, v] of [...this.populated]) {
       const [mm, vpn] = k.split(':');
       if (Number(mm) === parent.id) this.populated.set(`${child.id}:${vpn}`, v);
@@ -124,6 +145,7 @@ export class UffdState {
   }
 
   populate(mm: MmStruct, start: number, end: number): void {
+    this.touch();
     const now = this.ex.oracle.now();
     for (let v = start; v < end; v++) {
       this.populated.set(`${mm.id}:${v}`, now);
@@ -134,6 +156,7 @@ export class UffdState {
 
   /** MADV_DONTNEED or munmap: this mm's pages go (a shmem file keeps its own). munmap ends wp. */
   zap(mm: MmStruct, start: number, end: number, unmap = false): void {
+    this.touch();
     for (let v = start; v < end; v++) {
       this.populated.delete(`${mm.id}:${v}`);
       // An anonymous page is gone with its uffd-wp bit; a shmem page stays protected.
@@ -147,6 +170,7 @@ export class UffdState {
    * userfault since t0. Then the pages count as populated.
    */
   accessed(proc: Proc, who: string, start: number, end: number, t0: number): void {
+    this.touch();
     const mm = proc.mm;
     const s = this.missing.get(mm.id);
     const m = this.minor.get(mm.id);

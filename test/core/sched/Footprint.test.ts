@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOCK, READ, WRITE, accessKind, accessObj } from '../../../src/core/sched/Access.js';
 import type { Chooser } from '../../../src/core/sched/Chooser.js';
-import { FootprintLog } from '../../../src/core/sched/Footprint.js';
+import { FootprintLog, stableObject } from '../../../src/core/sched/Footprint.js';
 import { Mutex } from '../../../src/core/sched/Mutex.js';
 import { Scheduler } from '../../../src/core/sched/Scheduler.js';
 import { SpinLock } from '../../../src/core/sched/SpinLock.js';
@@ -107,7 +107,7 @@ describe('FootprintLog: what a step touches beyond what it announced', () => {
     expect(st[4]).toContainEqual([pageDataObject(page.obj, 1), WRITE]);
   });
 
-  it('names a pte slot the same whoever creates it first, and records every walk to it', () => {
+  it('names a pte slot the same whoever creates it first, and records every read and write of it', () => {
     const mk = () => {
       const c = logging();
       const s = new Scheduler(c, 100);
@@ -119,12 +119,20 @@ describe('FootprintLog: what a step touches beyond what it announced', () => {
     b.s.newObject();
     b.mm.pte(20);
     expect(a.mm.pte(17).obj).toBe(b.mm.pte(17).obj);
+    const saved = a.mm.pte(17);
     a.s.spawn('A', null, false, function* (): KGen {
       yield a.s.newObject() * 4 + READ;
-      a.mm.pt.get(17);
+      a.mm.pt.get(18); // no slot yet: its absence is read
+      yield a.s.newObject() * 4 + READ;
+      void saved.kind; // through a reference an earlier step kept
+      yield a.s.newObject() * 4 + READ;
+      saved.write = true;
     });
     a.s.run();
-    expect(steps(a.c.footprints)[1]).toContainEqual([a.mm.pte(17).obj, WRITE]);
+    const st = steps(a.c.footprints);
+    expect(st[1]).toContainEqual([stableObject(0, 3, 18), READ]);
+    expect(st[2]).toContainEqual([saved.obj, READ]);
+    expect(st[3]).toContainEqual([saved.obj, WRITE]);
   });
 
   it('records nothing when no explorer asked for footprints', () => {

@@ -93,6 +93,10 @@ export interface Disagreement {
   detail: string;
 }
 
+function splitDisagreement(w: Workload, kernel: Kernel, bound: number, s: ClassSplit): Disagreement {
+  return { kind: 'class-split', detail: `${w.id} on ${kernel.name} at preemption bound ${bound}: one trace class judged ${s.a.verdict} (plan ${s.a.plan.join(' ')}) and ${s.b.verdict} (plan ${s.b.plan.join(' ')})` };
+}
+
 export interface DifferentialResult {
   dfs: DfsWithClasses;
   dpor: Verdict;
@@ -108,17 +112,19 @@ export interface DifferentialResult {
  */
 export function differential(w: Workload, kernel: Kernel, opts: { bound: number; budget: number; seed: number; samples?: number }): DifferentialResult {
   const dfs = dfsWithClasses(w, kernel, opts.bound, opts.budget);
-  const dpor = dporVerdict(w, kernel, opts.bound, opts.budget);
   const out: Disagreement[] = [];
+  // Beyond the budget there is no reference to compare with (the class check above still ran).
+  if (!dfs.complete && dfs.error === null) {
+    if (dfs.split !== null) out.push(splitDisagreement(w, kernel, opts.bound, dfs.split));
+    return { dfs, dpor: { invariants: [], error: null, executions: 0, complete: false }, disagreements: out };
+  }
+  const dpor = dporVerdict(w, kernel, opts.bound, opts.budget);
   const name = `${w.id} on ${kernel.name} at preemption bound ${opts.bound}`;
   if (dfs.error !== null || dpor.error !== null) {
     out.push({ kind: 'error', detail: `${name}: ${dfs.error ?? dpor.error}` });
     return { dfs, dpor, disagreements: out };
   }
-  if (dfs.split !== null) {
-    const s = dfs.split;
-    out.push({ kind: 'class-split', detail: `${name}: one trace class judged ${s.a.verdict} (plan ${s.a.plan.join(' ')}) and ${s.b.verdict} (plan ${s.b.plan.join(' ')})` });
-  }
+  if (dfs.split !== null) out.push(splitDisagreement(w, kernel, opts.bound, dfs.split));
   if (dfs.complete && dpor.complete && dfs.invariants.join(',') !== dpor.invariants.join(',')) {
     out.push({ kind: 'dpor-vs-dfs', detail: `${name}: DFS found [${dfs.invariants.join(', ')}], DPOR [${dpor.invariants.join(', ')}]` });
   }

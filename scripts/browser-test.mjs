@@ -74,6 +74,14 @@ async function main() {
     const red = await page.locator('table.grid td.cell.fail').first().evaluate((el) => getComputedStyle(el).backgroundColor);
     const green = await page.locator('table.grid td.cell.pass').first().evaluate((el) => getComputedStyle(el).backgroundColor);
     check('pass and fail cells have different colours', red !== green, `${green} vs ${red}`);
+    // pin-ro-cow-shared pins with FOLL_PIN (5.6): the kernels before it cannot run it.
+    const skip = page.locator('table.grid td.cell.skip').first();
+    check('a kernel that lacks a feature shows an n/a cell', (await page.locator('table.grid td.cell.skip').count()) > 0 && (await skip.innerText()).trim() === 'n/a');
+    const grey = await skip.evaluate((el) => getComputedStyle(el).backgroundColor);
+    const rgb = (grey.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+    check('n/a cells are grey, neither pass nor fail', grey !== red && grey !== green && rgb.length === 3 && Math.max(...rgb) - Math.min(...rgb) <= 12, grey);
+    const why = (await skip.getAttribute('title')) ?? '';
+    check('an n/a cell says on hover which feature the kernel lacks, with release and commit', /lacks pin-user-pages: 5\.6, eddb1c228f79/.test(why), why.split('\n')[2] ?? why);
     const bars = await page.locator('svg g.bar rect').count();
     check('cost charts render SVG bars', bars > 0, `${bars} bars`);
 

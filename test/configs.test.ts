@@ -52,6 +52,14 @@ describe('the seed history comes out of the simulation', () => {
     expect(verdict('gup-cow/bug1-dio-read-get', 'mapcount-reuse')).toEqual(['cross-process-leak', 'lost-dio-read']);
     expect(verdict('gup-cow/bug1-dio-read-get', 'fork-copy')).toEqual([]);
   });
+  it("bug 1 with gup: left to the kernel: lost on v5.19 (FOLL_GET O_DIRECT), not on v6.5 (FOLL_PIN, a7e689dd1c06); an explicit gup: get keeps FOLL_GET", () => {
+    expect(verdict('gup-cow/bug1-dio-read', 'v5.19')).toEqual(['cross-process-leak', 'lost-dio-read']);
+    expect(verdict('gup-cow/bug1-dio-read', 'v6.5')).toEqual([]);
+    expect(verdict('gup-cow/bug1-dio-read-get', 'v6.5')).toEqual(['cross-process-leak', 'lost-dio-read']);
+    // A candidate is a design point, not a release: the baseline's FOLL_GET, unless it composes dio-foll-pin.
+    expect(verdict('gup-cow/bug1-dio-read', 'anon-exclusive')).toEqual(['cross-process-leak', 'lost-dio-read']);
+    expect(verdict('gup-cow/bug1-dio-read', 'anon-exclusive+dio-foll-pin')).toEqual([]);
+  });
   it('bug 2: caught under mapcount-reuse, fixed by gup-decow and by refcount-reuse', () => {
     expect(verdict('gup-cow/bug2-dio-write-get', 'mapcount-reuse')).toEqual(['cross-process-leak']);
     expect(verdict('gup-cow/bug2-dio-write-get', 'gup-decow')).toEqual([]);

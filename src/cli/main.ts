@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CompositionError } from '../core/Strategy.js';
-import { replayExecution } from '../harness/explore/explore.js';
+import { SPLIT_MIN_BUDGET, replayExecution, splits } from '../harness/explore/explore.js';
 import { INVARIANTS } from '../harness/oracle/invariants.js';
 import { OPS } from '../harness/ops/index.js';
 import { HOST, Registry, UnknownStrategyError } from '../harness/registry.js';
@@ -14,7 +14,7 @@ import type { Reporter } from '../harness/report/reporters.js';
 import { renderSummary } from '../harness/report/terminal.js';
 import { renderTraceColumns } from '../harness/report/traceColumns.js';
 import type { ResultsFile, RunResult } from '../harness/results.js';
-import { planRuns, resultsFile, runPlans, runPlansParallel, type Progress } from '../harness/Runner.js';
+import { modelKey, planRuns, resultsFile, runPlans, runPlansParallel, type Progress } from '../harness/Runner.js';
 import { MergeError, mergeResults, parseShard, shardPlans, type Shard } from '../harness/shard.js';
 import { availableParallelism, release as osRelease } from 'node:os';
 import { loadWorkloadFile } from '../harness/workload/load.js';
@@ -195,7 +195,17 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
   const workloads = o.filter?.length ? filterWorkloads(loaded, o.filter) : loaded;
   const all = planRuns(workloads, reg, { ...(strategies ? { strategies } : {}), ...(o.family ? { family: o.family } : {}) });
   if (all.length === 0) throw new UsageError(noRunsWhy(workloads, o));
-  const part = o.shard ? shardPlans(all, o.shard) : null;
+  // --shard on a single run (one model, however many names it runs under) splits its exploration.
+  const split = o.shard !== undefined && o.shard.count > 1 && new Set(all.filter((p) => p.skip === undefined).map((p) => modelKey(p.workload, p.kernel))).size === 1;
+  if (split) {
+    const w = all.find((p) => p.skip === undefined)!.workload;
+    const mode = o.explore ?? w.explore.mode;
+    const budget = o.budget ?? w.explore.budget;
+    if (!splits(mode, budget, o.bail === true)) {
+      throw new UsageError(`--shard ${o.shard!.index}/${o.shard!.count} on a single run splits its exploration into DFS subtrees, which needs --explore dfs (DPOR finds its backtrack points as it goes), a budget of at least ${SPLIT_MIN_BUDGET} executions, and no --bail (got mode ${mode}, budget ${budget}${o.bail ? ', --bail' : ''})`);
+    }
+  }
+  const part = o.shard && !split ? shardPlans(all, o.shard) : null;
   const plans = part ? part.plans : all;
   const startedAt = new Date().toISOString();
   const wall0 = performance.now();
@@ -206,6 +216,7 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.preemptions !== undefined ? { preemptions: o.preemptions } : {}),
     ...(o.bail ? { stopAtFirst: true } : {}),
+    ...(split ? { part: { index: o.shard!.index, count: o.shard!.count } } : {}),
     ...(line ? { onProgress: (p: Progress) => line.update(p) } : {}),
     ...(o.checkModel ? { checkModel: true } : {}),
     now: () => performance.now(),
@@ -232,9 +243,10 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
     return { results, reg, interrupted: true };
   }
   if (part && o.shard) results.shard = { index: o.shard.index, count: o.shard.count, total: all.length, positions: part.positions };
+  if (split && o.shard) results.shard = { index: o.shard.index, count: o.shard.count, total: all.length, positions: all.map((_, i) => i), split: true };
   writeReports(results, o.out, reporters);
   if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-  else printSummary(results, o, o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${all.length} runs)` : '', { seconds: (performance.now() - wall0) / 1000, jobs: Math.min(jobs, plans.length) });
+  else printSummary(results, o, o.shard ? (split ? ` (part ${o.shard.index}/${o.shard.count} of one run split over ${o.shard.count} shards)` : ` (shard ${o.shard.index}/${o.shard.count} of ${all.length} runs)`) : '', { seconds: (performance.now() - wall0) / 1000, jobs: Math.min(jobs, plans.length) });
   return { results, reg, interrupted: false };
 }
 

@@ -9,6 +9,7 @@ import { runQueue, type NewItem, type Outcome } from './parallel/pool.js';
 import { CostAccumulator } from './explore/CostAccumulator.js';
 import { COST_NAMES } from '../core/stats.js';
 import { summarize } from './results.js';
+import { ownsSubtree, withoutExecutions } from './splitRun.js';
 
 export interface PlannedRun {
   workload: Workload;
@@ -235,6 +236,8 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
         else {
           job.first = seg;
           if (job.stopped === null) more = planSubtrees(seg, opts.budget ?? job.plan.workload.explore.budget);
+          // One part of a run split over shards: only this shard's share of the subtrees.
+          if (opts.part !== undefined) more = more.filter((_, j) => ownsSubtree(opts.part!, j));
           job.subs = more.map(() => null);
           job.left += more.length;
         }
@@ -265,9 +268,11 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
       continue;
     }
     const bound = opts.preemptions ?? w.explore.preemptions;
-    const segs = [job.first!, ...job.subs.map((s) => s!)];
+    const part = opts.part ?? null;
+    const first = part === null || part.index === 1 ? job.first! : withoutExecutions(job.first!);
+    const segs = [first, ...job.subs.map((s) => s!)];
     const ms = segs.reduce((a, s) => a + s.ms, 0);
-    results.set(key, finishRun(w, job.plan.kernel, mode, bound, segs, ms, opts.checkModel === true));
+    results.set(key, finishRun(w, job.plan.kernel, mode, bound, segs, ms, opts.checkModel === true, part));
   }
   const out: RunResult[] & { interrupted?: boolean } = [];
   if (interrupted) out.interrupted = true;

@@ -1,6 +1,7 @@
 import type { RealReport } from './real/real.js';
 import type { OutcomeCount } from './outcome/Outcome.js';
 import type { TraceEvent } from '../core/trace.js';
+import type { CostData } from './explore/CostAccumulator.js';
 
 /** results.json, as the contract fixes it. */
 export interface ResultsFile {
@@ -24,6 +25,8 @@ export interface ShardInfo {
   total: number;
   /** Where each of this shard's runs stands in the unsharded order, one entry per run. */
   positions: number[];
+  /** A single run whose exploration was split over the shards: every shard holds a part of it. */
+  split?: true;
 }
 
 export interface ViolationResult {
@@ -69,6 +72,8 @@ export interface RunResult {
     reduction?: 'dpor' | 'none';
     /** DPOR: executions abandoned because they could only repeat an explored trace (not in `executions`). */
     sleepBlocked?: number;
+    /** One part of a run split over shards (`--shard I/N` on one run); `faultline merge` removes it. */
+    part?: { index: number; count: number; costs: CostData };
   };
   cost: Record<string, CostSummary>;
   /**

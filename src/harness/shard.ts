@@ -1,5 +1,6 @@
 import type { PlannedRun } from './Runner.js';
-import { modelKey } from './Runner.js';
+import { judgeExpected, modelKey } from './Runner.js';
+import { combineParts } from './splitRun.js';
 import type { ResultsFile, RunResult } from './results.js';
 import { uniqueInOrder } from './report/common.js';
 
@@ -80,6 +81,29 @@ export function mergeResults(parts: readonly { name: string; results: ResultsFil
     }
     const missing = Array.from({ length: first.count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
     if (missing.length > 0) throw new MergeError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${first.count}`).join(', ')} missing`);
+    const split = sharded.filter((p) => p.results.shard!.split === true);
+    if (split.length > 0) {
+      if (split.length !== sharded.length) throw new MergeError(`${split[0]!.name} is part of a split run, ${sharded.find((p) => p.results.shard!.split !== true)!.name} is not`);
+      // Every shard holds a part of every run: add the parts up, in shard order.
+      const ordered = [...sharded].sort((a, b) => a.results.shard!.index - b.results.shard!.index);
+      const runs: RunResult[] = [];
+      for (let pos = 0; pos < first.total; pos++) {
+        const parts = ordered.map((p) => {
+          const i = p.results.shard!.positions.indexOf(pos);
+          if (i < 0) throw new MergeError(`${p.name} has no part of run ${pos} of ${first.total}`);
+          return p.results.runs[i]!;
+        });
+        let r: RunResult;
+        try {
+          r = combineParts(parts);
+        } catch (e) {
+          throw new MergeError(e instanceof Error ? e.message : String(e));
+        }
+        judgeExpected(r, r.expected);
+        runs.push(r);
+      }
+      return { faultline: 1, seed: parts[0]!.results.seed, startedAt, runs };
+    }
     const slots: (RunResult | undefined)[] = new Array(first.total);
     for (const p of sharded) {
       p.results.shard!.positions.forEach((pos, i) => {

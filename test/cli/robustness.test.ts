@@ -34,6 +34,8 @@ describe('CLI misuse is exit 2 with one line', () => {
     [['run', W, '--budget', '0'], /^faultline: option '--budget <n>' argument '0' is invalid\. --budget takes a whole number of at least 1\n$/],
     [['run', W, '--shard', '3/2'], /^faultline: option '--shard <I\/N>' argument '3\/2' is invalid\. --shard 3\/2: I must be between 1 and N, and N at least 1\n$/],
     [['run', W, '--shard', '0/2'], /--shard 0\/2: I must be between 1 and N/],
+    [['run', W, '--strategy', 'mapcount-reuse', '--shard', '1/2'], /^faultline: --shard 1\/2 on a single run splits its exploration into DFS subtrees, which needs --explore dfs .*\(got mode exhaustive, budget \d+\)\n$/],
+    [['run', W, '--preemptions', 'many'], /--preemptions takes a whole number or `unbounded`/],
     [['run', W, '--time-budget', 'soon'], /--time-budget takes seconds/],
     [['run', 'no/such/path'], /^faultline: no file, folder or workload no\/such\/path \(workload ids and families: faultline list workloads\)\n$/],
     [['run', W, '--strategies-from', 'no/such.mjs'], /^faultline: no\/such\.mjs:1:1: cannot load strategies/],

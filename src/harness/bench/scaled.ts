@@ -123,7 +123,10 @@ export function renderScaledLine(f: ScaledFigures): string {
   if (f.spin && f.ratios) {
     const s = f.spin;
     lines.push(`${' '.repeat(head.length)}  Spin: proof ${num(s.proof.pipelineSeconds, 2)} s, ${num(s.proof.statesStored)} states, ${num(s.proof.memoryMB)} MB${s.proof.complete ? '' : ` (${s.proof.violation})`}; bug ${num(s.bail.pipelineSeconds, 2)} s (${s.bail.violation ?? 'none found'})`);
-    lines.push(`${' '.repeat(head.length)}  faultline/Spin: proof time ×${num(f.ratios.proofSeconds, 1)}, proof memory ×${num(f.ratios.proofMemory, 2)}, bug time ×${num(f.ratios.bailSeconds, 1)}`);
+    // A proof that did not finish within the cap has no ratio, only a lower bound.
+    const proof = f.proof.complete ? `proof time ×${num(f.ratios.proofSeconds, 1)}, proof memory ×${num(f.ratios.proofMemory, 2)}` : `proof not complete within the cap (time ≥ ×${num(f.ratios.proofSeconds, 1)})`;
+    const bug = f.bail.invariants.length > 0 ? `bug time ×${num(f.ratios.bailSeconds, 1)}` : 'no bug found';
+    lines.push(`${' '.repeat(head.length)}  faultline/Spin: ${proof}, ${bug}`);
   } else lines.push(`${' '.repeat(head.length)}  Spin: not on PATH (apt-get install spin) — no ratios`);
   return lines.join('\n');
 }

@@ -66,3 +66,6 @@ export class CostAccumulator {
     return out;
   }
 }
+
+/** A CostAccumulator as plain data (worker messages, a split run's parts in results.json). */
+export type CostData = ReturnType<CostAccumulator['toData']>;

@@ -15,6 +15,7 @@ import { Replay } from './Replay.js';
 import { shrinkPlan } from './shrink.js';
 import { traceKey } from './traces.js';
 import { FootprintLog } from '../../core/sched/Footprint.js';
+import { ownsSubtree, withoutExecutions, type RunPart } from '../splitRun.js';
 import { outcomeList } from '../outcome/Outcome.js';
 
 export interface ExploreOptions {
@@ -28,6 +29,8 @@ export interface ExploreOptions {
   stopAtFirst?: boolean;
   /** CONFIG_DEBUG_VM: check the model's consistency after every step (--check-model). */
   checkModel?: boolean;
+  /** Explore only this part of the run's subtrees (`--shard I/N` on a single run; see splitRun.ts). */
+  part?: RunPart;
   /**
    * Shared memory the run's progress is mirrored into, so that whoever stops a run that overran its
    * time budget can name the execution in progress: see Recorder.progress.
@@ -194,7 +197,7 @@ export function splitBudget(total: number, n: number): number[] {
  * Merge a run's segments (the first one, then its subtrees in order) into its result: the smallest
  * counterexample per invariant, replayed with tracing for the report.
  */
-export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound: number, segs: Segment[], ms: number, checkModel = false): RunResult {
+export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound: number, segs: Segment[], ms: number, checkModel = false, part: RunPart | null = null): RunResult {
   const costs = new CostAccumulator();
   const best = new Map<string, Best>();
   let executions = 0;
@@ -210,7 +213,9 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   }
   const bailed = segs.some((s) => s.bailed);
   // Complete when the root finished on its own, or every subtree it left was finished.
-  let complete = exhaustive && segs.length > 0 && (segs[0]!.complete || (segs[0]!.rest !== null && segs.length === 1 + segs[0]!.rest.length && segs.slice(1).every((s) => s.complete)));
+  // A part of a split run: complete when every subtree that was its share was finished.
+  const share = (rest: number[][]) => (part === null ? rest.length : rest.filter((_, j) => ownsSubtree(part, j)).length);
+  let complete = exhaustive && segs.length > 0 && (segs[0]!.complete || (segs[0]!.rest !== null && segs.length === 1 + share(segs[0]!.rest) && segs.slice(1).every((s) => s.complete)));
   for (const s of segs) {
     executions += s.executions;
     steps += s.steps;
@@ -262,6 +267,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       ...(exhaustive ? { preemptions: boundName(bound), reduction: usesDpor(mode) ? 'dpor' : 'none' } : {}),
       ...(bailed ? { bailed: true } : {}),
       ...(usesDpor(mode) ? { sleepBlocked: pruned } : {}),
+      ...(part !== null ? { part: { index: part.index, count: part.count, costs: costs.toData() } } : {}),
     },
     cost: costs.summary(),
     outcomes: outcomeList(outcomes),
@@ -295,9 +301,12 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
   const bound = opts.preemptions ?? w.explore.preemptions;
   const split = splits(mode, budget, opts.stopAtFirst);
   const first = exploreSegment(w, kernel, { ...opts, ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
-  const segs = [first];
-  for (const sub of planSubtrees(first, budget)) segs.push(exploreSegment(w, kernel, { ...opts, prefix: sub.prefix, budget: sub.budget }));
-  return finishRun(w, kernel, mode, bound, segs, now() - t0, opts.checkModel === true);
+  const part = opts.part ?? null;
+  const segs = [part === null || part.index === 1 ? first : withoutExecutions(first)];
+  planSubtrees(first, budget).forEach((sub, j) => {
+    if (part === null || ownsSubtree(part, j)) segs.push(exploreSegment(w, kernel, { ...opts, prefix: sub.prefix, budget: sub.budget }));
+  });
+  return finishRun(w, kernel, mode, bound, segs, now() - t0, opts.checkModel === true, part);
 }
 
 export type { Stats };

@@ -159,11 +159,11 @@ function registry(extra: Strategy[] = []): Registry {
 
 function printSummary(results: ResultsFile, o: { color: boolean; out: string }, extra = '', wall?: { seconds: number; jobs: number }): void {
   const color = colorWanted(o.color, process.stdout);
-  process.stdout.write(renderSummary(results, { color }) + '\n');
+  process.stdout.write(renderSummary(results, { color, kernels: new Set(registry().kernels.keys()), ...(process.stdout.isTTY && process.stdout.columns > 0 ? { width: Math.max(80, process.stdout.columns) } : {}) }) + '\n');
   const execs = results.runs.reduce((a, r) => a + r.exploration.executions, 0);
   // Wall time when this process ran them; else the runs' own exploration time, added up.
   const time = wall ? `${wall.seconds.toFixed(1)} s with ${wall.jobs} job(s)` : `${(results.runs.reduce((a, r) => a + r.exploration.ms, 0) / 1000).toFixed(1)} s of exploration`;
-  process.stdout.write(`${results.runs.length} runs, ${execs} executions in ${time}${extra}; reports in ${o.out}/\n`);
+  process.stdout.write(`${plural(results.runs.length, 'run')}, ${plural(execs, 'execution')} in ${time}${extra}; reports in ${o.out}/\n`);
 }
 
 /**

@@ -73,6 +73,8 @@ export interface Totals {
   runs: number;
   pass: number;
   fail: number;
+  /** Failures the workload's expect names (kselftest's XFAIL): findings, not alarms. */
+  xfail: number;
   error: number;
   /** Runs a named kernel could not make (it lacks a feature the workload needs). */
   skip: number;
@@ -82,10 +84,11 @@ export interface Totals {
 }
 
 export function totals(results: ResultsFile): Totals {
-  const t: Totals = { runs: results.runs.length, pass: 0, fail: 0, error: 0, skip: 0, mismatches: 0, noExpect: 0 };
+  const t: Totals = { runs: results.runs.length, pass: 0, fail: 0, xfail: 0, error: 0, skip: 0, mismatches: 0, noExpect: 0 };
   for (const r of results.runs) {
     t[r.verdict]++;
     if (r.matchesExpected === false) t.mismatches++;
+    if (r.verdict === 'fail' && r.matchesExpected === true) t.xfail++;
     if (r.expected === null) t.noExpect++;
   }
   return t;

@@ -20,12 +20,14 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-type CellKind = 'pass' | 'fail' | 'error' | 'skip' | 'none';
+type CellKind = 'pass' | 'xfail' | 'fail' | 'error' | 'skip' | 'none';
 
+/** An expected failure (kselftest's XFAIL) is the finding the workload exists to show: not red. */
 function kindOf(r: RunResult): CellKind {
   if (r.verdict === 'error') return 'error';
   if (r.verdict === 'skip') return 'skip';
-  return r.verdict === 'pass' && r.violations.length === 0 ? 'pass' : 'fail';
+  if (r.verdict === 'pass' && r.violations.length === 0) return 'pass';
+  return r.matchesExpected === true ? 'xfail' : 'fail';
 }
 
 /** Counterexample anchors, stable within one report: `cx-<run index>-<violation index>`. */
@@ -167,7 +169,7 @@ function errorEntry(r: RunResult, id: string, replay: ReplayCommand): string {
 // Page
 
 const CSS = `
-:root{--pass:#d7f0d8;--pass-ink:#1b5e20;--fail:#f9d4d2;--fail-ink:#9b1c1c;--err:#ffe7b3;--err-ink:#7a4b00;--skip:#e4e6ea;--skip-ink:#59606b;--line:#d0d4da;--muted:#5f6b7a;--race:#fff3c4;--hit:#ffd0cc}
+:root{--pass:#d7f0d8;--pass-ink:#1b5e20;--fail:#f9d4d2;--fail-ink:#9b1c1c;--err:#ffe7b3;--err-ink:#7a4b00;--xfail:#e3e8f4;--xfail-ink:#2c3e66;--skip:#e4e6ea;--skip-ink:#59606b;--line:#d0d4da;--muted:#5f6b7a;--race:#fff3c4;--hit:#ffd0cc}
 *{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d232b;background:#fafbfc}
 header,main{max-width:1400px;margin:0 auto;padding:0 20px}
@@ -194,6 +196,7 @@ table.grid th.wl{padding-right:8px;font-family:ui-monospace,monospace;font-weigh
 .cell a:hover{text-decoration:underline}
 .pass{background:var(--pass);color:var(--pass-ink)}
 .fail{background:var(--fail);color:var(--fail-ink);font-weight:600}
+.xfail{background:var(--xfail);color:var(--xfail-ink)}
 .error{background:var(--err);color:var(--err-ink);font-weight:600}
 .none{color:#aaa}
 .skip{background:var(--skip);color:var(--skip-ink)}
@@ -256,7 +259,8 @@ function filters(families: readonly string[], strategies: readonly string[]): st
 
 function legend(abbrev: ReadonlyMap<string, string>): string {
   const items = [`<span><span class="cell pass">${OK_CELL}</span> pass</span>`];
-  for (const [id, a] of abbrev) items.push(`<span><span class="cell fail">${esc(a)}</span> ${esc(id)}</span>`);
+  for (const [id, a] of abbrev) items.push(`<span><span class="cell xfail">${esc(a)}</span> ${esc(id)}</span>`);
+  items.push('<span><span class="cell xfail">X</span> failure the workload expects</span>', '<span><span class="cell fail">X</span> failure it does not expect</span>');
   items.push(`<span><span class="cell error">${ERROR_CELL}</span> run crashed</span>`);
   items.push(`<span><span class="cell skip">${SKIP_CELL}</span> skipped: the kernel lacks a feature the workload needs (hover for which)</span>`);
   items.push('<span><span class="cell fail mismatch">X<b class="flag">!</b></span> differs from the workload\'s expect</span>');

@@ -118,7 +118,7 @@ function formatCount(n: number): string {
 export function summaryLine(results: ResultsFile): string {
   const t = totals(results);
   const parts = [
-    `${plural(t.runs, 'run')}: ${t.pass} pass, ${t.fail} fail, ${t.error} error${t.skip > 0 ? `, ${t.skip} skipped` : ''}`,
+    `${plural(t.runs, 'run')}: ${t.pass} pass, ${t.fail} fail${t.xfail > 0 ? ` (${t.xfail} expected)` : ''}, ${t.error} error${t.skip > 0 ? `, ${t.skip} skipped` : ''}`,
     `${plural(t.mismatches, 'mismatch', 'mismatches')} against expect`,
   ];
   if (t.noExpect > 0) parts.push(`${plural(t.noExpect, 'run')} without expect`);

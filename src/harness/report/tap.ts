@@ -78,7 +78,9 @@ export function renderTap(results: ResultsFile): string {
     // kselftest's xfail: the test found the failure it was written to find.
     if (ok) n[r.verdict === 'pass' ? 'pass' : 'xfail']++;
     else n[r.verdict === 'error' ? 'error' : 'fail']++;
-    out.push(`${ok ? 'ok' : 'not ok'} ${i + 1} ${description(r)}`);
+    // kselftest_harness.h's ksft_test_result_code(): `ok N name # XFAIL reason` for an expected failure.
+    const xfail = ok && r.verdict !== 'pass' ? ` # XFAIL ${describeOutcome(r).replace(/#/g, '\\#')} (expected)` : '';
+    out.push(`${ok ? 'ok' : 'not ok'} ${i + 1} ${description(r)}${xfail}`);
     if (!ok) out.push(...yamlBlock(r, replay));
   });
   // kselftest's ksft_finished() summary line.

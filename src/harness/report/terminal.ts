@@ -1,11 +1,13 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import type { ResultsFile, RunResult } from '../results.js';
-import { cellKey, plural, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf } from './common.js';
+import { cellKey, groupByFamily, plural, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf } from './common.js';
 
 export interface SummaryOptions {
   color: boolean;
   /** Terminal columns to fit. Default 120. */
   width?: number;
+  /** Names of kernel timelines (configs/kernels.yaml), drawn apart from the candidate fixes. */
+  kernels?: ReadonlySet<string>;
 }
 
 /** Three letters keep a cell with two or three violations narrower than most strategy names. */
@@ -71,7 +73,7 @@ export function abbreviations(ids: Iterable<string>): Map<string, string> {
   return out;
 }
 
-type Kind = 'ok' | 'fail' | 'error' | 'skip' | 'none';
+type Kind = 'ok' | 'xfail' | 'fail' | 'error' | 'skip' | 'none';
 
 interface Cell {
   text: string;
@@ -87,7 +89,8 @@ function cellFor(r: RunResult | undefined, abbrev: ReadonlyMap<string, string>):
   const ids = violatedIds(r);
   if (r.verdict === 'pass' && ids.length === 0) return { text: OK_CELL, kind: 'ok', mismatch };
   const text = ids.length > 0 ? ids.map((id) => abbrev.get(id)!).join(',') : 'FAIL';
-  return { text, kind: 'fail', mismatch };
+  // kselftest's XFAIL: the failure the workload was written to show is a finding, not an alarm.
+  return { text, kind: r.matchesExpected === true ? 'xfail' : 'fail', mismatch };
 }
 
 function cellWidth(c: Cell): number {
@@ -95,7 +98,7 @@ function cellWidth(c: Cell): number {
 }
 
 function paint(c: Cell, width: number, ch: ChalkInstance): string {
-  const color = { ok: ch.green, fail: ch.red, error: ch.yellow, skip: ch.gray, none: ch.dim }[c.kind];
+  const color = { ok: ch.green, xfail: ch.cyan, fail: ch.red, error: ch.yellow, skip: ch.gray, none: ch.dim }[c.kind];
   const flag = c.mismatch ? ch.bold.yellow(MISMATCH_FLAG) : '';
   // Pad on the plain text: escape codes have no width on screen.
   return color(c.text) + flag + ' '.repeat(Math.max(0, width - cellWidth(c)));
@@ -126,26 +129,77 @@ export function wrapEntries(prefix: string, entries: readonly string[], width: n
   return lines;
 }
 
-interface Grid {
-  workloads: string[];
-  labelWidth: number;
-  cells: Cell[][];
+/**
+ * A strategy name as header lines no wider than `width` where it can break after a `-` or `+`
+ * (`mapcount-` / `reuse`): strategy names are long and cells are short.
+ */
+export function headerLines(name: string, width: number): string[] {
+  const parts = name.match(/[^-+]+[-+]?|[-+]/g) ?? [name];
+  const lines: string[] = [];
+  let cur = '';
+  for (const p of parts) {
+    if (cur !== '' && cur.length + p.length > width) {
+      lines.push(cur);
+      cur = '';
+    }
+    cur += p;
+  }
+  lines.push(cur);
+  return lines;
 }
 
-function columnWidth(header: string, grid: Grid, col: number): number {
-  return Math.max(header.length, ...grid.cells.map((row) => cellWidth(row[col]!)));
+/** The widest unbreakable piece of a name. */
+function minHeaderWidth(name: string): number {
+  return Math.max(...(name.match(/[^-+]+[-+]?|[-+]/g) ?? [name]).map((p) => p.length));
 }
 
-function tableWidth(headers: readonly string[], grid: Grid, cols: readonly number[]): number {
-  return grid.labelWidth + cols.reduce((n, c) => n + GAP + columnWidth(headers[c]!, grid, c), 0);
+interface Column {
+  name: string;
+  cells: Cell[];
+  width: number;
+  kernel: boolean;
+  /** First column of the kernels group after candidates: a bar before it. */
+  kernelStart: boolean;
 }
 
-/** Strategy columns split into groups that each fit: the fallback when even numbered headers are too wide. */
-function chunkColumns(headers: readonly string[], grid: Grid, width: number): number[][] {
-  const chunks: number[][] = [];
-  let cur: number[] = [];
-  for (let c = 0; c < headers.length; c++) {
-    if (cur.length > 0 && tableWidth(headers, grid, [...cur, c]) > width) {
+const BAR = '|';
+
+function chalkFor(color: boolean): ChalkInstance {
+  // `color: true` is a decision already made (e.g. --color), so it must not depend on stdout being a TTY.
+  return new Chalk({ level: color ? Math.max(1, chalk.level) as 1 | 2 | 3 : 0 });
+}
+
+function lineWidth(labelWidth: number, cols: readonly Column[]): number {
+  return labelWidth + cols.reduce((n, c) => n + GAP + (c.kernelStart ? BAR.length + GAP : 0) + c.width, 0);
+}
+
+/** The narrowest width at which a name's header takes at most `lines` lines. */
+function widthFor(name: string, lines: number): number {
+  for (let w = minHeaderWidth(name); w < name.length; w++) if (headerLines(name, w).length <= lines) return w;
+  return name.length;
+}
+
+/**
+ * Spend the spare width on headers: first whole names, cheapest first, then two-line ones, so as
+ * many names as possible read unbroken and none is a tower of fragments.
+ */
+function widenHeaders(labelWidth: number, cols: Column[], width: number): void {
+  for (const lines of [1, 2]) {
+    const want = cols.map((c) => ({ c, w: Math.max(c.width, widthFor(c.name, lines)) })).sort((a, b) => a.w - a.c.width - (b.w - b.c.width));
+    for (const { c, w } of want) {
+      const before = c.width;
+      c.width = w;
+      if (lineWidth(labelWidth, cols) > width) c.width = before;
+    }
+  }
+}
+
+/** Columns split into groups that each fit the width: the fallback when wrapped headers are not enough. */
+function chunk(labelWidth: number, cols: readonly Column[], width: number): Column[][] {
+  const chunks: Column[][] = [];
+  let cur: Column[] = [];
+  for (const c of cols) {
+    if (cur.length > 0 && lineWidth(labelWidth, [...cur, c]) > width) {
       chunks.push(cur);
       cur = [];
     }
@@ -155,24 +209,43 @@ function chunkColumns(headers: readonly string[], grid: Grid, width: number): nu
   return chunks;
 }
 
-function renderTable(headers: readonly string[], grid: Grid, cols: readonly number[], ch: ChalkInstance): string[] {
-  const widths = cols.map((c) => columnWidth(headers[c]!, grid, c));
+function renderTable(workloads: readonly string[], labelWidth: number, cols: readonly Column[], ch: ChalkInstance): string[] {
   const sep = ' '.repeat(GAP);
-  const head = [ch.bold('workload'.padEnd(grid.labelWidth)), ...cols.map((c, i) => ch.bold(headers[c]!.padEnd(widths[i]!)))];
-  const rule = ['-'.repeat(grid.labelWidth), ...widths.map((w) => '-'.repeat(w))];
-  const body = grid.workloads.map((w, r) =>
-    [shorten(w, grid.labelWidth).padEnd(grid.labelWidth), ...cols.map((c, i) => paint(grid.cells[r]![c]!, widths[i]!, ch))].join(sep).trimEnd(),
-  );
-  return [head.join(sep).trimEnd(), rule.join(sep), ...body];
+  const bar = (c: Column, s: string) => (c.kernelStart ? `${s}${sep}` : '');
+  const heads = cols.map((c) => headerLines(c.name, c.width));
+  const depth = Math.max(...heads.map((h) => h.length));
+  const out: string[] = [];
+  // The group names over their columns: candidate fixes on the left, named kernels right of the bar.
+  {
+    let line = ' '.repeat(labelWidth);
+    let kernelAt = cols[0]!.kernel ? labelWidth + GAP : -1;
+    for (const c of cols) {
+      if (c.kernelStart) kernelAt = line.length + GAP;
+      line += sep + bar(c, ' ') + ' '.repeat(c.width);
+    }
+    const label = [...line.padEnd(line.length + 20)];
+    const put = (at: number, text: string) => [...text].forEach((x, i) => (label[at + i] = x));
+    if (!cols[0]!.kernel) {
+      const room = kernelAt >= 0 ? kernelAt - 1 - (labelWidth + GAP) : Infinity;
+      put(labelWidth + GAP, ['candidate fixes', 'candidates', 'fixes'].find((t) => t.length <= room) ?? 'fixes');
+    }
+    if (kernelAt >= 0) put(kernelAt, cols[0]!.kernel && kernelAt === labelWidth + GAP ? 'kernels' : `${BAR}${sep}kernels`);
+    out.push(ch.dim(label.join('').trimEnd()));
+  }
+  // Headers bottom-aligned, so every name's last line sits on the rule.
+  for (let i = 0; i < depth; i++) {
+    const first = i === depth - 1 ? 'workload'.padEnd(labelWidth) : ' '.repeat(labelWidth);
+    out.push(ch.bold([first, ...cols.map((c, j) => bar(c, BAR) + (heads[j]![i - (depth - heads[j]!.length)] ?? '').padEnd(c.width))].join(sep).trimEnd()));
+  }
+  out.push(['-'.repeat(labelWidth), ...cols.map((c) => bar(c, BAR) + '-'.repeat(c.width))].join(sep));
+  workloads.forEach((w, r) => {
+    out.push([shorten(w, labelWidth).padEnd(labelWidth), ...cols.map((c) => bar(c, BAR) + paint(c.cells[r]!, c.width, ch))].join(sep).trimEnd());
+  });
+  return out;
 }
 
-function chalkFor(color: boolean): ChalkInstance {
-  // `color: true` is a decision already made (e.g. --color), so it must not depend on stdout being a TTY.
-  return new Chalk({ level: color ? Math.max(1, chalk.level) as 1 | 2 | 3 : 0 });
-}
-
-function legendEntries(grid: Grid, abbrev: ReadonlyMap<string, string>): string[] {
-  const kinds = new Set(grid.cells.flat().map((c) => c.kind));
+function legendEntries(cells: readonly Cell[], abbrev: ReadonlyMap<string, string>): string[] {
+  const kinds = new Set(cells.map((c) => c.kind));
   const entries = [`${OK_CELL}=pass`];
   for (const [id, a] of abbrev) entries.push(`${a}=${id}`);
   if (kinds.has('error')) entries.push(`${ERROR_CELL}=run crashed`);
@@ -184,43 +257,56 @@ function legendEntries(grid: Grid, abbrev: ReadonlyMap<string, string>): string[
 
 function totalsLine(results: ResultsFile, ch: ChalkInstance): string {
   const t = totals(results);
+  const xfail = t.xfail;
   const mism = `${t.mismatches} differ from expect`;
+  const fail = `${t.fail} fail${xfail > 0 ? ` (${xfail} expected)` : ''}`;
   return [
-    `${plural(t.runs, 'run')}: ${ch.green(`${t.pass} ok`)}, ${ch.red(`${t.fail} fail`)}, ${ch.yellow(`${t.error} error`)}${t.skip > 0 ? `, ${ch.gray(`${t.skip} skipped`)}` : ''}`,
+    `${plural(t.runs, 'run')}: ${ch.green(`${t.pass} ok`)}, ${t.fail > xfail ? ch.red(fail) : ch.cyan(fail)}, ${t.error > 0 ? ch.yellow(`${t.error} error`) : `${t.error} error`}${t.skip > 0 ? `, ${ch.gray(`${t.skip} skipped`)}` : ''}`,
     t.mismatches > 0 ? ch.bold.yellow(mism) : mism,
   ].join(' · ');
 }
 
-/** The table `faultline run` prints: workloads × strategies, one short cell each. */
+/** A kernel timeline's name (v5.19): the caller knows them; without it, the name says so. */
+const KERNEL_NAME = /^v\d+(\.\d+)+/;
+
+/**
+ * The table `faultline run` prints: per family, its workloads × the strategies run on them, the
+ * candidate fixes left of a bar and the named kernels right of it, one short cell each.
+ */
 export function renderSummary(results: ResultsFile, opts: SummaryOptions): string {
   const ch = chalkFor(opts.color);
   const width = opts.width ?? DEFAULT_WIDTH;
   const runs = results.runs;
   if (runs.length === 0) return `no runs\n${totalsLine(results, ch)}`;
-
-  const strategies = strategiesOf(runs);
-  const workloads = workloadsOf(runs);
+  const isKernel = (s: string) => (opts.kernels ? opts.kernels.has(s) : KERNEL_NAME.test(s));
   const abbrev = abbreviations(uniqueInOrder(runs.flatMap(violatedIds)));
   const index = runIndex(runs);
-  const grid: Grid = {
-    workloads,
-    labelWidth: Math.min(MAX_LABEL, Math.max('workload'.length, ...workloads.map((w) => w.length))),
-    cells: workloads.map((w) => strategies.map((s) => cellFor(index.get(cellKey(w, s)), abbrev))),
-  };
-  const all = strategies.map((_, i) => i);
-
-  let headers = strategies;
+  const families = groupByFamily(runs);
   const out: string[] = [];
-  let strategyLegend: string[] = [];
-  if (tableWidth(headers, grid, all) > width) {
-    headers = strategies.map((_, i) => `S${i + 1}`);
-    strategyLegend = wrapEntries('strategies: ', strategies.map((s, i) => `${headers[i]}=${s}`), width);
+  const allCells: Cell[] = [];
+  for (const [family, fr] of families) {
+    const workloads = workloadsOf(fr);
+    const names = strategiesOf(fr);
+    const ordered = [...names.filter((s) => !isKernel(s)), ...names.filter(isKernel)];
+    const labelWidth = Math.min(MAX_LABEL, Math.max('workload'.length, ...workloads.map((w) => w.length)));
+    const cols: Column[] = ordered.map((name, i) => {
+      const cells = workloads.map((w) => cellFor(index.get(cellKey(w, name)), abbrev));
+      allCells.push(...cells);
+      const cellMax = Math.max(...cells.map(cellWidth));
+      return { name, cells, width: Math.max(cellMax, 2), kernel: isKernel(name), kernelStart: i > 0 && isKernel(name) && !isKernel(ordered[i - 1]!) };
+    });
+    for (const c of cols) c.width = Math.max(c.width, minHeaderWidth(c.name));
+    if (out.length > 0) out.push('');
+    out.push(ch.bold(`${family}: ${plural(workloads.length, 'workload')}`));
+    // Too wide for one table: candidates and kernels apart first, then each split as it must be.
+    const groups = lineWidth(labelWidth, cols) <= width ? [cols] : [cols.filter((c) => !c.kernel), cols.filter((c) => c.kernel).map((c) => ({ ...c, kernelStart: false }))].filter((g) => g.length > 0);
+    groups.flatMap((g) => chunk(labelWidth, g, width)).forEach((part, i) => {
+      widenHeaders(labelWidth, part, width);
+      if (i > 0) out.push('');
+      out.push(...renderTable(workloads, labelWidth, part, ch));
+    });
   }
-  chunkColumns(headers, grid, width).forEach((cols, i) => {
-    if (i > 0) out.push('');
-    out.push(...renderTable(headers, grid, cols, ch));
-  });
-  out.push('', ...strategyLegend, ...wrapEntries('legend: ', legendEntries(grid, abbrev), width), ...skipLines(runs, width), totalsLine(results, ch));
+  out.push('', ...wrapEntries('legend: ', legendEntries(allCells, abbrev), width), ...skipLines(runs, width), totalsLine(results, ch));
   return out.join('\n');
 }
 

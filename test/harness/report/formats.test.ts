@@ -94,7 +94,7 @@ describe('results.tap', () => {
     expect(lines[0]).toBe('TAP version 13');
     expect(lines[1]).toBe('1..6');
     expect(lines.filter((l) => /^(not )?ok \d+ /.test(l))).toEqual([
-      'ok 1 gup-cow/bug1 mapcount-reuse',
+      'ok 1 gup-cow/bug1 mapcount-reuse # XFAIL lost-dio-read (expected)',
       'ok 2 gup-cow/bug1 anon-exclusive',
       'not ok 3 gup-cow/bug2 mapcount-reuse',
       'not ok 4 gup-cow/bug2 anon-exclusive',
@@ -140,7 +140,7 @@ describe('report.txt', () => {
   });
 
   it('has the matrix, the mismatches, the cost and a race diagram in thread columns', () => {
-    expect(text).toMatch(/^gup-cow\/bug1\s+LDR\s+ok\s+-\s+-$/m);
+    expect(text).toMatch(/^gup-cow\/bug1\s+LDR\s+ok\b/m);
     expect(text).toContain('gup-cow/bug2 x mapcount-reuse: expected pass, got cross-process-leak');
     expect(text).toMatch(/^mapcount-reuse\s+1\s+3$/m);
     expect(text).toMatch(/^anon-exclusive\s+2\s+4$/m);
@@ -179,7 +179,7 @@ describe('report.html', () => {
   it('draws a grid cell per run, coloured by outcome, mismatches flagged', () => {
     const cells = html.match(/<td class="cell [^"]*"/g)!;
     expect(cells).toEqual([
-      '<td class="cell fail"', '<td class="cell pass"',
+      '<td class="cell xfail"', '<td class="cell pass"',
       '<td class="cell fail mismatch"', '<td class="cell error mismatch"',
       '<td class="cell fail"', '<td class="cell pass"',
     ]);

@@ -76,7 +76,7 @@ describe('renderMarkdown', () => {
   it('starts with the title and one summary line', () => {
     expect(lines[0]).toBe('# faultline report');
     expect(lines[2]).toBe(
-      '6 runs: 2 pass, 3 fail, 1 error · 2 mismatches against expect · 1 run without expect · seed 7 · started 2024-05-01T00:00:00.000Z',
+      '6 runs: 2 pass, 3 fail (2 expected), 1 error · 2 mismatches against expect · 1 run without expect · seed 7 · started 2024-05-01T00:00:00.000Z',
     );
     expect(renderMarkdown(FIXTURE, { title: 'nightly' }).split('\n')[0]).toBe('# nightly');
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { planRuns, runPlans, runPlansParallel } from '../src/harness/Runner.js';
+import { planRuns, resultsFile, runPlans, runPlansParallel } from '../src/harness/Runner.js';
+import { renderMarkdown, renderSummaryMarkdown } from '../src/harness/report/markdown.js';
 import { loadWorkloads } from '../src/harness/workloads.js';
 import { CONFIGS, ROOT, registry } from './helpers.js';
 
@@ -41,6 +42,15 @@ describe('every expectation in configs/ holds', () => {
       }
     }, 900_000);
   }
+
+  // The default comparison, as `npm start` runs it: its reports are for people, and report.md goes
+  // into pull-request comments and CI step summaries (GitHub caps a step summary at 1 MiB).
+  it('report.md of the default comparison stays under 1 MiB, summary.md under 64 KiB', async () => {
+    const results = resultsFile(await all, 1, '');
+    expect(Buffer.byteLength(renderMarkdown(results))).toBeLessThan(1024 * 1024);
+    expect(Buffer.byteLength(renderSummaryMarkdown(results))).toBeLessThan(64 * 1024);
+    for (const r of results.runs) for (const v of r.violations) expect(v.executions, `${r.workload} × ${r.strategy}`).toBeGreaterThan(0);
+  }, 900_000);
 });
 
 describe('the seed history comes out of the simulation', () => {

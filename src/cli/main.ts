@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CompositionError } from '../core/Strategy.js';
 import { SPLIT_MIN_BUDGET, replayExecution, splits } from '../harness/explore/explore.js';
@@ -41,7 +41,7 @@ const INTERRUPTED = 130;
 /** Bad input on the command line: exit 2 with one line. */
 class UsageError extends Error {}
 
-const DEFAULT_FORMATS = 'md,json';
+const DEFAULT_FORMATS = 'md,summary,json';
 
 function parseFormats(list: string): Reporter[] {
   const names = list.split(',').map((f) => f.trim()).filter(Boolean);
@@ -53,9 +53,16 @@ function parseFormats(list: string): Reporter[] {
   });
 }
 
-/** Every view from the one ResultsFile, each written atomically. */
+/**
+ * Every view from the one ResultsFile, each written atomically; the report files of formats not
+ * asked for are removed, so that the folder never holds views of two different runs side by side.
+ */
 function writeReports(results: ResultsFile, out: string, reporters: readonly Reporter[]): void {
   for (const r of reporters) writeAtomic(join(out, r.file), r.render(results));
+  for (const name of reporterNames()) {
+    const r = getReporter(name)!;
+    if (!reporters.includes(r)) rmSync(join(out, r.file), { force: true });
+  }
 }
 
 function readResultsFile(file: string): ResultsFile {
@@ -309,20 +316,20 @@ function gate(results: ResultsFile, o: GateOpts): number {
 function addRunOptions(c: Command): Command {
   return c
     .option('--strategy <names>', 'strategies or kernels to run, comma-separated (compose with +; host = the newest kernel timeline not newer than uname -r); default: the family\'s and every kernel')
-    .option('--family <name>', 'only workloads of this family')
+    .option('--family <name>', 'only workloads of this family (default: every family; faultline list families)')
     .option('-t, --filter <patterns>', 'only workloads whose id contains PATTERN or matches it as a glob (*, ?); comma-separated', commaList)
-    .addOption(new Option('--explore <mode>', 'exploration').choices(['exhaustive', 'dfs', 'random', 'pct', 'dpor']))
-    .option('--budget <n>', 'executions per workload × strategy', positiveInt('--budget'))
-    .option('--seed <n>', 'seed for random and pct exploration', nonNegativeInt('--seed'))
-    .option('--preemptions <n>', 'preemption bound for exhaustive exploration, or `unbounded` (every interleaving)', preemptionBound)
+    .addOption(new Option('--explore <mode>', "exploration (default: each workload's explore.mode, exhaustive unless it says otherwise; exhaustive is DPOR, dfs the same bound without reduction)").choices(['exhaustive', 'dfs', 'random', 'pct', 'dpor']))
+    .option('--budget <n>', "executions per workload × strategy (default: each workload's explore.budget)", positiveInt('--budget'))
+    .option('--seed <n>', "seed for random and pct exploration (default: each workload's explore.seed)", nonNegativeInt('--seed'))
+    .option('--preemptions <n>', "preemption bound for exhaustive exploration, or `unbounded` (every interleaving) (default: each workload's explore.preemptions)", preemptionBound)
     .option('--bail', 'stop each run at its first violating execution (still minimised and reported; the run is then not complete)')
     .option('--out <dir>', 'report folder', 'reports/latest')
-    .option('--format <list>', `report formats: ${reporterNames().join(',')}`, DEFAULT_FORMATS)
+    .option('--format <list>', `report formats, comma-separated, of ${reporterNames().join(', ')}; the --out folder is left with exactly these (other formats' report files are removed)`, DEFAULT_FORMATS)
     .option('--jobs <n>', 'worker threads (default: one per core)', positiveInt('--jobs'))
     .option('--shard <I/N>', 'run only part I of N of the runs (join the parts with faultline merge)', shardOption)
     .option('--time-budget <seconds>', 'wall-clock budget per run; a run over it is stopped and reported as error (0: none, runs in-process with --jobs 1)', seconds, 300)
     .option('--check-model', 'CONFIG_DEBUG_VM: check the model\'s consistency after every step (slower)')
-    .option('--strategies-from <files...>', 'load extra strategies from these ES modules (each exports `strategies`)')
+    .option('--strategies-from <files...>', 'load candidate fixes from these TypeScript or JavaScript modules (defineStrategy(); see docs/strategies.md)')
     .option('--json', 'print results JSON on stdout instead of the table')
     .option('--no-color', 'no colours');
 }
@@ -367,7 +374,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<dirs...>', 'shard report folders (or their results.json files)')
     .description('join the results of --shard runs into one results.json and its reports')
     .option('--out <dir>', 'report folder', 'reports/latest')
-    .option('--format <list>', `report formats: ${reporterNames().join(',')}`, DEFAULT_FORMATS)
+    .option('--format <list>', `report formats, comma-separated, of ${reporterNames().join(', ')}; the --out folder is left with exactly these (other formats' report files are removed)`, DEFAULT_FORMATS)
     .option('--json', 'print results JSON on stdout instead of the table')
     .option('--no-color', 'no colours')
     .action((dirs: string[], o: { out: string; format: string; json?: boolean; color: boolean }) => {
@@ -388,7 +395,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[file]', 'the workload file, when it is neither configs/ID.yaml nor ID.yaml in the current folder')
     .description('re-run one execution from its replay token and print its full trace')
     .option('--check-model', 'CONFIG_DEBUG_VM, as the run that gave the token had it')
-    .option('--strategies-from <files...>', 'load extra strategies from these ES modules')
+    .option('--strategies-from <files...>', 'the --strategies-from modules of the run that gave the token')
     .action(async (token: string, given: string | undefined, o: { checkModel?: boolean; strategiesFrom?: string[] }) => {
       const t = decodeToken(token);
       if (!t) throw new UsageError(`not a replay token: ${token} (expected workload~strategy~choices)`);

@@ -33,6 +33,13 @@ export interface ViolationResult {
   invariant: string;
   message: string;
   replay: string;
+  /**
+   * How many of the run's judged executions (`exploration.executions`, counted as its explorer
+   * counts them: one per DPOR equivalence class, every schedule for dfs, every sample otherwise)
+   * violated this invariant: how narrow the race is, as herd7 counts states.
+   * Absent in results written before these counts existed.
+   */
+  executions?: number;
   /** Of the minimised counterexample. */
   preemptions: number;
   steps: number;
@@ -61,6 +68,8 @@ export interface RunResult {
   exploration: {
     mode: string;
     executions: number;
+    /** Of those, the executions that violated any invariant. */
+    violating?: number;
     complete: boolean;
     steps: number;
     ms: number;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -150,5 +150,17 @@ describe('list', () => {
   it('hooks names each decision point and who overrides it; ops --verbose gives every argument', () => {
     expect(faultline('list', 'hooks').out).toMatch(/^wpReuse\s+overridden by .*refcount-reuse/m);
     expect(faultline('list', 'ops', '--verbose').out).toMatch(/^dio_read: [^\n]*\n(\s{4}.*\n)*\s{4}gup: get \| pin/m);
+  });
+});
+
+describe('--format', () => {
+  it('leaves the folder with exactly the formats asked for: no stale report of an earlier run beside the new one', () => {
+    const out = tmp();
+    expect(faultline('run', 'gup-cow/pin-ro-cow-shared', '--strategy', 'v5.19', '--out', out).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['report.md', 'results.json', 'summary.md']);
+    writeFileSync(join(out, 'notes.txt'), 'mine\n');
+    expect(faultline('run', 'gup-cow/pin-ro-cow-shared', '--strategy', 'v5.19', '--out', out, '--format', 'html').code).toBe(0);
+    // A file that is no format's report is the user's, and stays.
+    expect(readdirSync(out).sort()).toEqual(['notes.txt', 'report.html']);
   });
 });

@@ -100,6 +100,9 @@ export interface Segment {
   outcomes: Map<string, number>;
   /** Stopped at its first violating execution (stopAtFirst). */
   bailed: boolean;
+  /** herd7-style counts: judged executions that violated each invariant, and that violated any. */
+  violating: Map<string, number>;
+  violatingAny: number;
 }
 
 export interface SegmentOptions extends ExploreOptions {
@@ -130,7 +133,7 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
   if (opts.progress) chooser.progress = opts.progress;
 
   if (opts.countTraces && chooser.footprints === null) chooser.footprints = new FootprintLog();
-  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map() , bailed: false };
+  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0 };
   if (budget <= 0) return seg;
   for (;;) {
     chooser.begin();
@@ -159,6 +162,8 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
     const o = ex.outcome.format();
     seg.outcomes.set(o, (seg.outcomes.get(o) ?? 0) + 1);
     if (r.violations.length && seg.firstViolationMs === null) seg.firstViolationMs = now() - t0;
+    if (r.violations.length > 0) seg.violatingAny++;
+    for (const inv of new Set(r.violations.map((v) => v.invariant))) seg.violating.set(inv, (seg.violating.get(inv) ?? 0) + 1);
     for (const v of r.violations) {
       const b = seg.best.get(v.invariant);
       if (b === undefined || better(chooser.preemptions, r.stats.steps, chooser.deviations, b)) {
@@ -207,7 +212,11 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   const exhaustive = isExhaustive(mode);
   let pruned = 0;
   const outcomes = new Map<string, number>();
+  const violating = new Map<string, number>();
+  let violatingAny = 0;
   for (const s of segs) {
+    violatingAny += s.violatingAny;
+    for (const [inv, n] of s.violating) violating.set(inv, (violating.get(inv) ?? 0) + n);
     pruned += s.pruned;
     for (const [o, n] of s.outcomes) outcomes.set(o, (outcomes.get(o) ?? 0) + n);
   }
@@ -247,6 +256,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       replay: encodeToken({ workload: w.id, strategy: kernel.name, plan: b.plan }),
       preemptions: b.preemptions,
       steps: b.steps,
+      executions: violating.get(inv) ?? 0,
       at: (again ?? b.v).step,
       trace: rp.trace,
     });
@@ -261,6 +271,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
     exploration: {
       mode: reportedMode(mode),
       executions,
+      violating: violatingAny,
       complete,
       steps,
       ms: Math.round(ms),

@@ -1,4 +1,4 @@
-import type { ResultsFile, RunResult } from '../results.js';
+import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
 
 /** The family is the workload id's first path segment (`gup-cow/bug1-dio-read-get` → `gup-cow`). */
 export function familyOf(workload: string): string {
@@ -104,4 +104,45 @@ export function replayCommand(results: Pick<ResultsFile, 'strategiesFrom'>): Rep
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** One counterexample and every run that reached it: the same workload, invariant and trace. */
+export interface CounterexampleGroup {
+  workload: string;
+  invariant: string;
+  /** The first member's violation (message, trace, replay); the others' differ only in strategy. */
+  first: { run: RunResult; violation: ViolationResult };
+  members: { run: RunResult; violation: ViolationResult }[];
+}
+
+/**
+ * Counterexamples grouped by identical trace, in run order: a kernel that is a composition of a
+ * strategy reaches that strategy's counterexample word for word, and printing it once per kernel
+ * is what made report.md of the default comparison 1.2 MB for 100 distinct races.
+ */
+export function groupCounterexamples(runs: readonly RunResult[]): CounterexampleGroup[] {
+  const groups = new Map<string, CounterexampleGroup>();
+  for (const run of runs) {
+    if (run.verdict !== 'fail') continue;
+    for (const violation of run.violations) {
+      const key = JSON.stringify([run.workload, violation.invariant, violation.message, violation.at, violation.trace.map((e) => [e.step, e.cpu, e.fn, e.event])]);
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = { workload: run.workload, invariant: violation.invariant, first: { run, violation }, members: [] }));
+      g.members.push({ run, violation });
+    }
+  }
+  return [...groups.values()];
+}
+
+/** `12 of 1,137 executions` violated it, in the explorer's own counting; null for older results. */
+export function violatingShare(r: RunResult, v: ViolationResult): string | null {
+  if (v.executions === undefined) return null;
+  return `${v.executions.toLocaleString('en-US')} of ${r.exploration.executions.toLocaleString('en-US')}`;
+}
+
+/** How the run's explorer counts executions, for the reader of those shares. */
+export function countingNote(r: RunResult): string {
+  if (r.exploration.reduction === 'dpor') return 'DPOR: one execution per class of equivalent interleavings';
+  if (r.exploration.reduction === 'none') return 'every interleaving within the preemption bound';
+  return `${r.exploration.mode} sampling: one per sampled schedule`;
 }

@@ -1,7 +1,7 @@
 import type { TraceEvent } from '../../core/trace.js';
 import { realSectionHtml } from '../real/reportSections.js';
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
-import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, type ReplayCommand } from './common.js';
+import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, countingNote, groupCounterexamples, violatingShare, type CounterexampleGroup, type ReplayCommand } from './common.js';
 import { costMetrics, formatCompact, maxMedian, summaryLine } from './markdown.js';
 import { abbreviations, ERROR_CELL, OK_CELL, SKIP_CELL } from './terminal.js';
 import { highlightIndex, traceThreads } from './traceColumns.js';
@@ -30,15 +30,10 @@ function kindOf(r: RunResult): CellKind {
   return r.matchesExpected === true ? 'xfail' : 'fail';
 }
 
-/** Counterexample anchors, stable within one report: `cx-<run index>-<violation index>`. */
-function cxId(runIdx: number, v: number): string {
-  return `cx-${runIdx}-${v}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Matrix
 
-function gridTable(runs: readonly RunResult[], strategies: readonly string[], abbrev: ReadonlyMap<string, string>, position: ReadonlyMap<RunResult, number>): string {
+function gridTable(runs: readonly RunResult[], strategies: readonly string[], abbrev: ReadonlyMap<string, string>, anchor: ReadonlyMap<RunResult, string>): string {
   const index = runIndex(runs);
   const head = `<tr><th class="wl">workload</th>${strategies.map((s) => `<th data-strategy="${esc(s)}"><span>${esc(s)}</span></th>`).join('')}</tr>`;
   const rows = workloadsOf(runs).map((w) => {
@@ -52,8 +47,8 @@ function gridTable(runs: readonly RunResult[], strategies: readonly string[], ab
       const why = kind === 'skip' ? `\nskipped: ${s} lacks ${skipText(r)}` : '';
       const title = `${w} × ${s}\ngot: ${describeOutcome(r)}${why}\nexpected: ${describeExpected(r.expected)}${mismatch ? '\n⚠ differs from expect' : ''}`;
       const cls = `cell ${kind}${mismatch ? ' mismatch' : ''}`;
-      const i = position.get(r)!;
-      const inner = r.violations.length > 0 || kind === 'error' ? `<a href="#${cxId(i, 0)}">${esc(text)}</a>` : esc(text);
+      const a = anchor.get(r);
+      const inner = a !== undefined ? `<a href="#${a}">${esc(text)}</a>` : esc(text);
       const reason = kind === 'skip' ? ` data-skip="${esc(skipText(r))}"` : '';
       return `<td class="${cls}" data-strategy="${esc(s)}"${reason} title="${esc(title)}">${inner}${mismatch ? '<b class="flag" aria-label="differs from expect">!</b>' : ''}</td>`;
     });
@@ -146,12 +141,20 @@ export function swimLanes(trace: readonly TraceEvent[], at: number | undefined):
   return `<table class="lanes" style="--lanes:${threads.length}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function counterexample(r: RunResult, v: ViolationResult, id: string, replay: ReplayCommand): string {
-  const expectNote = r.expected === null ? '' : r.expected.includes(v.invariant) ? '<span class="tag ok">expected</span>' : '<span class="tag bad">not expected</span>';
+/** One distinct counterexample, listing every strategy and kernel whose run reached this very trace. */
+function counterexample(g: CounterexampleGroup, id: string, replay: ReplayCommand): string {
+  const { run: r, violation: v } = g.first;
+  const unexpected = g.members.filter((m) => m.run.expected !== null && !m.run.expected.includes(m.violation.invariant));
+  const expectNote = unexpected.length > 0 ? '<span class="tag bad">not expected</span>' : g.members.some((m) => m.run.expected !== null) ? '<span class="tag ok">expected</span>' : '';
+  const who = g.members.map((m) => {
+    const share = violatingShare(m.run, m.violation);
+    return `<li><code>${esc(m.run.strategy)}</code>${share !== null ? ` <span class="share">${esc(share)}</span>` : ''}${unexpected.includes(m) ? ' <span class="tag bad">not expected</span>' : ''}</li>`;
+  });
+  const counting = violatingShare(r, v) !== null ? `<p class="meta">executions that violated it, of those explored (${esc(countingNote(r))})</p>` : '';
   return (
-    `<details class="cx" id="${id}" data-family="${esc(familyOf(r.workload))}" data-strategy="${esc(r.strategy)}">` +
-    `<summary><span class="inv">${esc(v.invariant)}</span> <span class="who">${esc(r.workload)} × ${esc(r.strategy)}</span> ${expectNote}<span class="msg">${esc(v.message)}</span></summary>` +
-    `<div class="body"><p class="meta">preemptions ${v.preemptions} · steps ${v.steps} · <code class="replay">${esc(replay(v.replay))}</code></p>` +
+    `<details class="cx" id="${id}" data-family="${esc(familyOf(r.workload))}" data-strategies="${esc(g.members.map((m) => m.run.strategy).join(' '))}">` +
+    `<summary><span class="inv">${esc(v.invariant)}</span> <span class="who">${esc(r.workload)} × ${esc(g.members.length === 1 ? r.strategy : `${r.strategy} and ${g.members.length - 1} more`)}</span> ${expectNote}<span class="msg">${esc(v.message)}</span></summary>` +
+    `<div class="body"><ul class="members">${who.join('')}</ul>${counting}<p class="meta">preemptions ${v.preemptions} · steps ${v.steps} · <code class="replay">${esc(replay(v.replay))}</code>${g.members.length > 1 ? ' (the same schedule replays on the others: put their name in place of the strategy)' : ''}</p>` +
     swimLanes(v.trace, v.at) +
     `</div></details>`
   );
@@ -209,6 +212,7 @@ svg text{font:11px ui-monospace,monospace;fill:#333}
 svg rect{fill:#5b7fb6}
 svg text.v{fill:var(--muted)}
 details.cx{background:#fff;border:1px solid var(--line);border-radius:6px;margin:6px 0}
+ul.members{display:flex;flex-wrap:wrap;gap:4px 14px;list-style:none;padding:0;margin:4px 0}.share{color:var(--muted);font-size:11.5px}
 details.cx>summary{cursor:pointer;padding:6px 10px;list-style-position:outside}
 details.cx[open]>summary{border-bottom:1px solid var(--line)}
 details.cx .inv{font-family:ui-monospace,monospace;font-weight:700;color:var(--fail-ink)}
@@ -238,7 +242,7 @@ const SCRIPT = `
   function checked(kind){var s={};form.querySelectorAll('input[data-kind="'+kind+'"]').forEach(function(i){s[i.value]=i.checked;});return s;}
   function apply(){
     var fam=checked('family'),str=checked('strategy');
-    document.querySelectorAll('[data-family]').forEach(function(el){if(el.tagName!=='INPUT'){el.classList.toggle('hidden',fam[el.dataset.family]===false||(el.dataset.strategy!==undefined&&str[el.dataset.strategy]===false));}});
+    document.querySelectorAll('[data-family]').forEach(function(el){if(el.tagName!=='INPUT'){el.classList.toggle('hidden',fam[el.dataset.family]===false||(el.dataset.strategy!==undefined&&str[el.dataset.strategy]===false)||(el.dataset.strategies!==undefined&&el.dataset.strategies.split(' ').every(function(s){return str[s]===false;})));}});
     document.querySelectorAll('table.grid [data-strategy], svg [data-strategy]').forEach(function(el){el.classList.toggle('hidden',str[el.dataset.strategy]===false);});
     document.querySelectorAll('svg').forEach(function(svg){var y=0;svg.querySelectorAll('g.bar').forEach(function(g){if(g.classList.contains('hidden'))return;g.setAttribute('transform','translate(0 '+y+')');y+=${BAR_H + BAR_GAP};});svg.setAttribute('height',String(y));svg.setAttribute('viewBox','0 0 ${CHART_W} '+Math.max(y,1));});
   }
@@ -273,7 +277,14 @@ export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string
   const strategies = strategiesOf(runs);
   const families = uniqueInOrder(runs.map((r) => familyOf(r.workload)));
   const abbrev = abbreviations(uniqueInOrder(runs.flatMap(violatedIds)));
-  const position = new Map(runs.map((r, i) => [r, i]));
+  const groups = groupCounterexamples(runs);
+  const anchor = new Map<RunResult, string>();
+  groups.forEach((g, k) => {
+    for (const m of g.members) if (!anchor.has(m.run)) anchor.set(m.run, `cx-${k}`);
+  });
+  runs.forEach((r, i) => {
+    if (r.verdict === 'error') anchor.set(r, `err-${i}`);
+  });
   const t = totals(results);
 
   const body: string[] = [];
@@ -283,7 +294,7 @@ export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string
   for (const [family, fr] of byFamily) {
     const present = new Set(strategiesOf(fr));
     const cols = strategies.filter((s) => present.has(s));
-    body.push(`<section class="family" data-family="${esc(family)}"><h3>${esc(family)}</h3>${gridTable(fr, cols, abbrev, position)}</section>`);
+    body.push(`<section class="family" data-family="${esc(family)}"><h3>${esc(family)}</h3>${gridTable(fr, cols, abbrev, anchor)}</section>`);
   }
   body.push('<h2 id="cost">Cost per strategy</h2>', "<p class=\"summary\">Each bar is the largest, over the family's workloads, of a run's median execution.</p>");
   for (const [family, fr] of byFamily) {
@@ -293,12 +304,12 @@ export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string
   }
   const replay = replayCommand(results);
   const cx: string[] = [];
+  groups.forEach((g, k) => cx.push(counterexample(g, `cx-${k}`, replay)));
   runs.forEach((r, i) => {
-    r.violations.forEach((v, j) => cx.push(counterexample(r, v, cxId(i, j), replay)));
-    if (r.verdict === 'error') cx.push(errorEntry(r, cxId(i, 0), replay));
+    if (r.verdict === 'error') cx.push(errorEntry(r, `err-${i}`, replay));
   });
   body.push(
-    `<h2 id="counterexamples">Counterexamples <small class="summary">(${plural(cx.length, 'entry', 'entries')}; click one to see its swim lanes: <span class="legend-race">amber</span> = a thread switch the race needs, red = where the invariant broke)</small></h2>`,
+    `<h2 id="counterexamples">Counterexamples <small class="summary">(${plural(cx.length, 'entry', 'entries')}, one per distinct trace; click one to see its swim lanes: <span class="legend-race">amber</span> = a thread switch the race needs, red = where the invariant broke)</small></h2>`,
   );
   body.push(cx.length === 0 ? '<p>None: no run violated an invariant.</p>' : cx.join('\n'));
 

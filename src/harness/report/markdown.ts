@@ -13,6 +13,10 @@ import {
   uniqueInOrder,
   workloadsOf,
   type ReplayCommand,
+  countingNote,
+  groupCounterexamples,
+  violatingShare,
+  type CounterexampleGroup,
 } from './common.js';
 import { renderTraceColumns } from './traceColumns.js';
 import { realSectionMarkdown } from '../real/reportSections.js';
@@ -284,26 +288,30 @@ function familySection(family: string, runs: readonly RunResult[], allStrategies
   ].join('\n\n');
 }
 
-function expectationNote(r: RunResult, v: ViolationResult): string | null {
-  if (r.expected === null) return null;
-  return r.expected.includes(v.invariant) ? "Expected by the workload's `expect`." : `**${MISMATCH} Not expected** by the workload's \`expect\`.`;
-}
-
-export function counterexample(r: RunResult, v: ViolationResult, replay: ReplayCommand = replayCommand({})): string {
-  const out = [`### ${escapeInline(`${r.workload} × ${r.strategy}: ${v.invariant}`)}`, escapeInline(v.message)];
-  const note = expectationNote(r, v);
-  if (note !== null) out.push(note);
-  out.push([`- preemptions: ${v.preemptions}`, `- steps: ${v.steps}`, `- replay: ${code(replay(v.replay))}`].join('\n'));
+/** One distinct counterexample, with every strategy and kernel that reached it. */
+export function counterexampleGroup(g: CounterexampleGroup, replay: ReplayCommand): string {
+  const { run, violation: v } = g.first;
+  const out = [`### ${escapeInline(`${g.workload}: ${g.invariant}`)}`, escapeInline(v.message)];
+  const who = g.members.map(({ run: r, violation: x }) => {
+    const share = violatingShare(r, x);
+    const unexpected = r.expected !== null && !r.expected.includes(x.invariant);
+    return `${code(r.strategy)}${share !== null ? ` (${share})` : ''}${unexpected ? ` **${MISMATCH} not expected**` : ''}`;
+  });
+  out.push(`${g.members.length === 1 ? 'Reached by' : `Reached, with this very trace, by ${g.members.length}`}: ${who.join(', ')}.`);
+  const counted = violatingShare(run, v) !== null ? ` Counts: executions that violated it, of those explored (${countingNote(run)}).` : '';
+  const others = g.members.length > 1 ? ` (the same schedule replays on the others: put their name in place of ${code(run.strategy)})` : '';
+  out.push(`- preemptions: ${v.preemptions}, steps: ${v.steps}\n- replay: ${code(replay(v.replay))}${others}${counted ? `\n-${counted}` : ''}`);
   out.push(fenced(renderTraceColumns(v.trace, { highlightStep: v.at })));
   return out.join('\n\n');
 }
 
 function counterexamplesSection(runs: readonly RunResult[], replay: ReplayCommand): string {
-  const failing = runs.filter((r) => r.verdict === 'fail' && r.violations.length > 0);
+  const groups = groupCounterexamples(runs);
+  const total = groups.reduce((n, g) => n + g.members.length, 0);
   const out = ['## Counterexamples'];
-  if (failing.length === 0) out.push('None: no run violated an invariant.');
-  else out.push('`>>` marks the event at which the invariant was found violated.');
-  for (const r of failing) for (const v of r.violations) out.push(counterexample(r, v, replay));
+  if (groups.length === 0) out.push('None: no run violated an invariant.');
+  else out.push(`${plural(groups.length, 'distinct counterexample')} (of ${plural(total, 'violation')} found; runs that reached the same trace share one). \`>>\` marks the event at which the invariant was found violated.`);
+  for (const g of groups) out.push(counterexampleGroup(g, replay));
   return out.join('\n\n');
 }
 
@@ -317,6 +325,25 @@ function errorsSection(runs: readonly RunResult[], replay: ReplayCommand): strin
     if (r.errorReplay !== undefined) out.push(`- replay: ${code(replay(r.errorReplay))}`);
   }
   return out.join('\n\n');
+}
+
+/**
+ * summary.md: what a CI step summary or a pull-request comment has room for (GitHub caps a step
+ * summary at 1 MiB): the totals, each family's matrix and what differs from expect, with a pointer
+ * to report.md for the counterexamples.
+ */
+export function renderSummaryMarkdown(results: ResultsFile, opts: MarkdownOptions = {}): string {
+  const out = [`# ${escapeInline(opts.title ?? 'faultline summary')}`, summaryLine(results)];
+  if (results.runs.length === 0) return `${out.join('\n\n')}\n`;
+  const strategies = strategiesOf(results.runs);
+  const notes: Footnotes = { next: 1 };
+  for (const [family, runs] of groupByFamily(results.runs)) {
+    const present = new Set(strategiesOf(runs));
+    out.push(`## ${escapeInline(family)}`, matrixSection(runs, strategies.filter((s) => present.has(s)), notes));
+  }
+  const groups = groupCounterexamples(results.runs);
+  if (groups.length > 0) out.push(`${plural(groups.length, 'distinct counterexample')}, each with its race diagram and replay command: report.md beside this file.`);
+  return `${out.join('\n\n')}\n`;
 }
 
 /** report.md: a view of results.json for people, never an input to anything. */

@@ -24,9 +24,9 @@ const FIXTURE = results([
 
 describe('reporter registry', () => {
   it('has every contract format, each writing its contract file name', () => {
-    expect(reporterNames().sort()).toEqual(['html', 'json', 'junit', 'md', 'tap', 'text']);
+    expect(reporterNames().sort()).toEqual(['html', 'json', 'junit', 'md', 'summary', 'tap', 'text']);
     const files = Object.fromEntries(reporterNames().map((n) => [n, getReporter(n)!.file]));
-    expect(files).toEqual({ md: 'report.md', json: 'results.json', html: 'report.html', junit: 'junit.xml', tap: 'results.tap', text: 'report.txt' });
+    expect(files).toEqual({ md: 'report.md', summary: 'summary.md', json: 'results.json', html: 'report.html', junit: 'junit.xml', tap: 'results.tap', text: 'report.txt' });
   });
 
   it('json is results.json itself', () => {
@@ -193,8 +193,8 @@ describe('report.html', () => {
   });
 
   it('puts each counterexample in a collapsed details element, with escaped text', () => {
-    const cx = html.match(/<details class="cx[^"]*" id="cx-\d+-\d+"/g)!;
-    expect(cx).toHaveLength(4); // three violations and one error
+    const cx = html.match(/<details class="cx[^"]*" id="(cx|err)-\d+"/g)!;
+    expect(cx).toHaveLength(4); // three distinct violations and one error
     expect(html).not.toMatch(/<details[^>]* open/);
     expect(html).toContain('P read 0xaa at buf+0 &amp; &lt;DMA&gt; wrote 0x5a');
     expect(html).not.toContain('<DMA>');

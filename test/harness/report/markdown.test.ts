@@ -7,6 +7,7 @@ import {
   fenced,
   formatCompact,
   renderMarkdown,
+  renderSummaryMarkdown,
   summaryLine,
   table,
 } from '../../../src/harness/report/markdown.js';
@@ -127,21 +128,15 @@ describe('renderMarkdown', () => {
     expect(cells(u[3]!)).toEqual(['`odd\\|name`', '—']);
   });
 
-  it('writes one counterexample per violation with replay command and highlighted trace', () => {
+  it('writes one counterexample per distinct trace with replay command and highlighted trace', () => {
     const cx = md.slice(md.indexOf('## Counterexamples'), md.indexOf('## Errors'));
     const headings = cx.split('\n').filter((l) => l.startsWith('### '));
-    expect(headings).toEqual([
-      '### gup-cow/bug1 × none: lost-dio-read',
-      '### gup-cow/bug2 × none: lost-dio-read',
-      '### gup-cow/bug2 × none: kernel-bug',
-      '### uffd/wp × odd\\|name: missed-wp-fault',
-    ]);
+    expect(headings).toEqual(['### gup-cow/bug1: lost-dio-read', '### gup-cow/bug2: lost-dio-read', '### gup-cow/bug2: kernel-bug', '### uffd/wp: missed-wp-fault']);
     const first = cx.slice(cx.indexOf(headings[0]!), cx.indexOf(headings[1]!));
     expect(first).toContain('lost-dio-read happened');
-    expect(first).toContain('- preemptions: 1');
-    expect(first).toContain('- steps: 10');
+    expect(first).toContain('Reached by: `none`.');
+    expect(first).toContain('- preemptions: 1, steps: 10');
     expect(first).toContain('- replay: `faultline replay gup-cow/bug1~none~3.1`');
-    expect(first).toContain("Expected by the workload's `expect`.");
     const block = first.slice(first.indexOf('```text\n') + 8, first.lastIndexOf('\n```'));
     const marked = block.split('\n').filter((l) => l.startsWith('>>'));
     expect(marked).toHaveLength(1);
@@ -150,11 +145,33 @@ describe('renderMarkdown', () => {
 
     // at = 3 points at the fork, not at the VIOLATION row of the shared trace.
     const kb = cx.slice(cx.indexOf(headings[2]!), cx.indexOf(headings[3]!));
-    expect(kb).toContain("**⚠ Not expected** by the workload's `expect`.");
+    expect(kb).toContain('Reached by: `none` **⚠ not expected**.');
     expect(kb.split('\n').filter((l) => l.startsWith('>>'))[0]).toContain('fork C');
 
     const odd = cx.slice(cx.indexOf(headings[3]!));
     expect(odd).toContain('write to a\\|b without \\*fault\\*');
+    expect(odd).toContain('`odd|name`');
+  });
+
+  it('prints a trace that several strategies and kernels reached once, naming each with its count', () => {
+    const same = (strategy: string, executions: number) =>
+      run('gup-cow/bug1', strategy, { violations: [violation('lost-dio-read', { replay: `gup-cow/bug1~${strategy}~3.1`, executions })], expected: strategy === 'v5.19' ? [] : ['lost-dio-read'], matchesExpected: strategy !== 'v5.19', exploration: { mode: 'exhaustive', executions: 1137, complete: true, steps: 1, ms: 1, reduction: 'dpor' } });
+    const other = run('gup-cow/bug1', 'fork-copy', { violations: [violation('lost-dio-read', { message: 'another way', executions: 3 })] });
+    const out = renderMarkdown(results([same('mapcount-reuse', 12), same('v2.6.32', 12), same('v5.19', 40), other]));
+    const cx = out.slice(out.indexOf('## Counterexamples'));
+    expect(cx).toContain('2 distinct counterexamples (of 4 violations found');
+    expect(cx.match(/^### /gm)).toHaveLength(2);
+    expect(cx).toContain('Reached, with this very trace, by 3: `mapcount-reuse` (12 of 1,137), `v2.6.32` (12 of 1,137), `v5.19` (40 of 1,137) **⚠ not expected**.');
+    expect(cx).toContain('DPOR: one execution per class of equivalent interleavings');
+    expect(cx.match(/```text/g)).toHaveLength(2);
+  });
+
+  it('summary.md has the matrices and the mismatches, and no counterexample', () => {
+    const sum = renderSummaryMarkdown(FIXTURE);
+    expect(sum).toContain('## gup-cow');
+    expect(sum).toContain('expected pass, got lost-dio-read, kernel-bug');
+    expect(sum).not.toContain('```');
+    expect(sum).toContain('4 distinct counterexamples, each with its race diagram and replay command: report.md');
   });
 
   it('lists errors with their message and replay token', () => {

@@ -37,14 +37,18 @@ export interface Kernel {
 
 export class CompositionError extends Error {}
 
-/** Merge strategies' hooks over the baseline; two strategies overriding one hook is an error. */
+/**
+ * Merge strategies' hooks over the baseline; two strategies overriding one hook is an error, unless
+ * both set it to the very same function: a prerequisite one design includes and a timeline also
+ * names on its own (anon-exclusive and fork-write-protect-seq both bring 57efa1fe5957's seqcount).
+ */
 export function compose(name: string, parts: Strategy[]): Kernel {
   const hooks: Hooks = { ...baselineHooks };
   const owner = new Map<HookName, string>();
   for (const s of parts) {
     for (const h of Object.keys(s.hooks) as HookName[]) {
       const prev = owner.get(h);
-      if (prev !== undefined && prev !== s.name) {
+      if (prev !== undefined && prev !== s.name && hooks[h] !== s.hooks[h]) {
         throw new CompositionError(`strategies ${prev} and ${s.name} both override the hook ${h}; they cannot be composed`);
       }
       owner.set(h, s.name);

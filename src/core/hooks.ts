@@ -40,8 +40,18 @@ export interface Hooks {
    * this mapping; the swap count still includes this pte).
    */
   swapinReuse(k: Kernel, page: Page, f: FaultCtx, swpExclusive: boolean): boolean;
+  /**
+   * do_swap_page() on a SWP_SYNCHRONOUS_IO device (zram) for a slot only this pte refers to: read
+   * into a new page outside the swap cache ("skip swapcache", 0bcac06f27d7, 4.15).
+   */
+  swapinSkipSwapcache(k: Kernel): boolean;
   /** copy_present_pte(): give the child its own copy of this anonymous page instead of sharing it. */
   forkMustCopy(k: Kernel, page: Page, src: MmStruct, vma: Vma): boolean;
+  /**
+   * copy_present_pte(): write-protect the parent's pte before asking forkMustCopy (and make it
+   * writable again if the child gets a copy), rather than after, as every merged kernel does.
+   */
+  forkWrprotectFirst(k: Kernel): boolean;
   /** __get_user_pages() / gup_fast: treat a read GUP on a COW mapping as a write, breaking COW. */
   gupForceCowBreak(k: Kernel, vma: Vma | null, gupFlags: number): boolean;
   /** follow_page_pte(): this R/O pin must first unshare the page (FAULT_FLAG_UNSHARE). */
@@ -50,6 +60,12 @@ export interface Hooks {
   gupFastMayGrab(k: Kernel, page: Page, pte: Pte, gupFlags: number): boolean;
   /** GUP took a reference on the page (FOLL_GET or FOLL_PIN). */
   gupGrabbed(k: Kernel, page: Page, gupFlags: number): void;
+  /**
+   * mm->write_protect_seq (57efa1fe5957, 5.11): copy_page_range() of a COW mapping holds the
+   * seqcount odd while it write-protects the parent's ptes, and gup_fast with FOLL_PIN gives up
+   * (falls back to the slow path, which waits for fork's mmap_lock) if it was odd or changed.
+   */
+  writeProtectSeq(k: Kernel): boolean;
   /** shrink_page_list(): may reclaim add this anonymous page to the swap cache at all? */
   reclaimMayAddToSwap(k: Kernel, page: Page): boolean;
   /** try_to_unmap_one(): may reclaim replace this anonymous page's pte with a swap entry? */
@@ -94,6 +110,13 @@ export interface Hooks {
    * FAULT_FLAG_ALLOW_RETRY the next attempt cannot drop mmap_lock again: a userfault on it fails.
    */
   faultRetryFlags(k: Kernel, flags: number, ret: number): number;
+  /**
+   * lock_page_or_retry() (__folio_lock_or_retry) on a locked page: may this attempt drop mmap_lock,
+   * wait for the page and return VM_FAULT_RETRY, rather than sleep on the page lock holding it?
+   * Before 5.7, whenever FAULT_FLAG_ALLOW_RETRY is set; since 4064b9827063 only on the first attempt
+   * (fault_flag_allow_retry_first(): ALLOW_RETRY and not TRIED).
+   */
+  faultAllowRetryFirst(k: Kernel, flags: number): boolean;
 
   // gup-unlock (seed 002): userfaults reached from GUP.
   /**
@@ -159,11 +182,14 @@ function* nothing(): KGen {}
 export const baselineHooks: Hooks = {
   wpReuse: (k, page) => reuse_swap_page(k, page),
   swapinReuse: (k, page, f) => (f.flags & FAULT_FLAG_WRITE) !== 0 && reuse_swap_page(k, page),
+  swapinSkipSwapcache: () => false,
   forkMustCopy: () => false,
+  forkWrprotectFirst: () => false,
   gupForceCowBreak: () => false,
   gupMustUnshare: () => false,
   gupFastMayGrab: () => true,
   gupGrabbed: () => {},
+  writeProtectSeq: () => false,
   reclaimMayAddToSwap: () => true,
   reclaimMayUnmap: () => true,
   forkBegin: nothing,
@@ -176,6 +202,7 @@ export const baselineHooks: Hooks = {
   uffdSleptReturn: () => VM_FAULT_RETRY,
   uffdBlockWhenTried: () => false,
   faultRetryFlags: (_k, flags) => (flags & ~FAULT_FLAG_ALLOW_RETRY) | FAULT_FLAG_TRIED,
+  faultAllowRetryFirst: (_k, flags) => (flags & FAULT_FLAG_ALLOW_RETRY) !== 0,
   // gup-unlock baseline, gup-hold: a userfault in GUP blocks with mmap_lock held.
   userfaultNoRetry: () => 'hold',
   gupPassesLocked: () => false,

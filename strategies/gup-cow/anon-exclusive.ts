@@ -1,6 +1,7 @@
 import type { Strategy } from '../../src/core/Strategy.js';
 import { FAULT_FLAG_WRITE, FOLL_PIN, FOLL_WRITE } from '../../src/core/mm/flags.js';
 import { delete_from_swap_cache, page_swapcount, try_to_free_swap } from '../../src/core/mm/swap.js';
+import { writeProtectSeq } from './fork-write-protect-seq.js';
 
 /**
  * PageAnonExclusive (5.19): 6c287605fd56 + 1493a1913e34 + a7f226604170 and the rest of David
@@ -9,7 +10,9 @@ import { delete_from_swap_cache, page_swapcount, try_to_free_swap } from '../../
  * exclusive page at once, else only if page_count() == 1 after dropping the swap cache. Reclaim
  * refuses to unmap an exclusive page that may be pinned. An R/O FOLL_PIN of a non-exclusive page
  * first unshares it (FAULT_FLAG_UNSHARE). FOLL_GET is not covered: O_DIRECT kept using FOLL_GET
- * until it moved to FOLL_PIN.
+ * until it moved to FOLL_PIN. Fork clears PageAnonExclusive under the PTL, which gup_fast does not
+ * take: the design relies on mm->write_protect_seq (57efa1fe5957, 5.11) to make a gup_fast pin that
+ * overlaps fork back off, so it brings that hook along.
  */
 export const anonExclusive: Strategy = {
   name: 'anon-exclusive',
@@ -33,5 +36,6 @@ export const anonExclusive: Strategy = {
     forkMustCopy: (_k, page, src) => page.anonExclusive && src.hasPinned && page.maybeDmaPinned,
     gupMustUnshare: (_k, page, flags) => (flags & (FOLL_WRITE | FOLL_PIN)) === FOLL_PIN && page.anon && !page.anonExclusive,
     reclaimMayUnmap: (_k, page) => !(page.anonExclusive && page.maybeDmaPinned),
+    writeProtectSeq,
   },
 };

@@ -17,6 +17,7 @@ import type { Runs } from '../../src/core/mm/PageData.js';
 import { PTE_PRESENT, PTE_SWAP, type Pte } from '../../src/core/mm/Pte.js';
 import type { Vma } from '../../src/core/mm/Vma.js';
 import { defaultChoice, type Chooser } from '../../src/core/sched/Chooser.js';
+import type { SwapDeviceKind } from '../../src/core/mm/swap.js';
 import type { KGen, Task } from '../../src/core/sched/Task.js';
 
 export const PS = 4096;
@@ -25,12 +26,13 @@ export interface KernelOpts {
   limitPages?: number;
   maxSteps?: number;
   chooser?: Chooser;
+  swapDevice?: SwapDeviceKind;
 }
 
 /** A kernel with the given hooks (the 2.6.32 baseline by default) and the no-preemption schedule. */
 export function makeKernel(hooks: Hooks = baselineHooks, o: KernelOpts = {}): Kernel {
   return new Kernel(
-    { pageSize: PS, limitPages: o.limitPages ?? 64, maxSteps: o.maxSteps ?? 10000, hooks },
+    { pageSize: PS, limitPages: o.limitPages ?? 64, maxSteps: o.maxSteps ?? 10000, hooks, swapDevice: o.swapDevice },
     o.chooser ?? { choose: defaultChoice },
   );
 }
@@ -38,6 +40,32 @@ export function makeKernel(hooks: Hooks = baselineHooks, o: KernelOpts = {}): Ke
 /** A kernel running the baseline with these strategies' hooks composed over it. */
 export function kernelWith(...strategies: Strategy[]): Kernel {
   return makeKernel(compose(strategies.map((s) => s.name).join('+') || 'baseline', strategies).hooks);
+}
+
+/** The hooks of these strategies composed over the baseline (for makeKernel with options). */
+export function hooksOf(...strategies: Strategy[]): Hooks {
+  return compose(strategies.map((s) => s.name).join('+') || 'baseline', strategies).hooks;
+}
+
+/**
+ * A schedule written as switches: whenever the running task is `from` and `when()` holds, run task
+ * `to` instead (each switch fires once, in order); otherwise no preemption (defaultChoice).
+ */
+export function switchesChooser(switches: { from: string; when: (t: Task) => boolean; to: string }[]): Chooser {
+  let i = 0;
+  return {
+    choose(runnable, n, cur) {
+      const sw = switches[i];
+      if (sw !== undefined && cur !== null && cur.name === sw.from && sw.when(cur)) {
+        const to = runnable.slice(0, n).find((t) => t.name === sw.to);
+        if (to !== undefined) {
+          i++;
+          return to;
+        }
+      }
+      return defaultChoice(runnable, n, cur);
+    },
+  };
 }
 
 /** A private, readable and writable anonymous mapping (a COW mapping). */

@@ -17,6 +17,14 @@ export class MmStruct {
   readonly pt: PageTable;
   /** MMF_HAS_PINNED (mm->has_pinned before 5.13): some FOLL_PIN happened in this mm. */
   hasPinned = false;
+  /**
+   * mm->write_protect_seq (57efa1fe5957, 5.11): a seqcount fork holds odd while it write-protects
+   * the parent's COW ptes, which gup_fast with FOLL_PIN reads before and after its walk. Only kernels
+   * whose hooks say so (the writeProtectSeq hook) bump or check it.
+   */
+  private _writeProtectSeq = 0;
+  /** The seqcount as an object for partial-order reduction. */
+  readonly writeProtectSeqObj: number;
   /** Torn down by exit_mmap. */
   dead = false;
   /** Where the next mmap goes, in pages; VMAs keep gaps so that they never merge. */
@@ -32,6 +40,20 @@ export class MmStruct {
     this.mmap_lock = new RwSem(sched, `${name}.mmap_lock`);
     this.ptl = new SpinLock(sched, `${name}.ptl`);
     this.pt = new PageTable(sched, id);
+    // Space 6 (swap and allocators) row 3: one seqcount per mm.
+    this.writeProtectSeqObj = stableObject(6, 3, id);
+  }
+
+  /** raw_read_seqcount() / read_seqcount_retry()'s read. */
+  get writeProtectSeq(): number {
+    this.sched.touch(this.writeProtectSeqObj * 4 + READ);
+    return this._writeProtectSeq;
+  }
+
+  /** raw_write_seqcount_begin() and _end(): each makes the count odd or even again. */
+  bumpWriteProtectSeq(): void {
+    this.sched.touch(this.writeProtectSeqObj * 4 + WRITE);
+    this._writeProtectSeq++;
   }
 
   find_vma(vpn: number): Vma | null {

@@ -3,6 +3,7 @@
  * the child read-only (COW), unless the forkMustCopy hook says this page must be copied now.
  */
 import type { Kernel } from '../Kernel.js';
+import { WRITE } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import type { MmStruct } from './MmStruct.js';
 import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
@@ -42,7 +43,7 @@ export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string
       k.stats.uffdWpBitmapBytes += nv.uffdWpBitmap.length;
     }
     mm.vmas.push(nv);
-    if (!(yield* copy_pte_range(k, t, oldmm, mm, vma, nv))) {
+    if (!(yield* copy_page_range(k, t, oldmm, mm, vma, nv))) {
       err = true;
       break;
     }
@@ -67,8 +68,21 @@ function vma_needs_copy(k: Kernel, dst: Vma, src: Vma): boolean {
   return src.file === null; // src_vma->anon_vma: the modelled file mappings are all shared
 }
 
-function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, nv: Vma): KGen<boolean> {
+/**
+ * copy_page_range(): for a COW mapping, since 57efa1fe5957 (5.11), inside the write side of
+ * src_mm->write_protect_seq ("raw_write_seqcount_begin(&src_mm->write_protect_seq)" when is_cow),
+ * so that a gup_fast FOLL_PIN that overlapped the write-protecting gives up.
+ */
+function* copy_page_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, nv: Vma): KGen<boolean> {
   if (!vma_needs_copy(k, nv, vma)) return true;
+  const seqcount = is_cow_mapping(vma) && k.hooks.writeProtectSeq(k);
+  if (seqcount) src.bumpWriteProtectSeq();
+  const ok = yield* copy_pte_range(k, t, src, dst, vma, nv);
+  if (seqcount) src.bumpWriteProtectSeq();
+  return ok;
+}
+
+function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, nv: Vma): KGen<boolean> {
   yield* dst.ptl.lock(t);
   yield* src.ptl.lock(t);
   let ok = true;
@@ -77,7 +91,7 @@ function* copy_pte_range(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: 
     if (s === undefined || s.kind === PTE_NONE) continue;
     const d = dst.pte(vpn);
     if (s.kind === PTE_PRESENT) {
-      if (!copy_present_pte(k, t, src, dst, vma, s, d)) {
+      if (!(yield* copy_present_pte(k, t, src, dst, vma, s, d))) {
         ok = false;
         break;
       }
@@ -112,8 +126,12 @@ function copy_nonpresent_pte(k: Kernel, s: Pte, d: Pte): void {
 /**
  * copy_present_pte(): share the page write-protected in both, or (forkMustCopy) give the child a
  * copy now, as the 2009 fork-copy patch and 70e806e4e645 do for pages that may be under DMA.
+ * The "may this page be pinned" test (copy_present_page()'s page_maybe_dma_pinned() at 5.9,
+ * page_try_dup_anon_rmap() at 5.19) and the write-protect of the parent's pte are separate
+ * steps: the PTL keeps out the slow GUP but not gup_fast, which may pin the page in between. That
+ * is the race 57efa1fe5957 describes ("GUP now returns with a write protected page").
  */
-function copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, s: Pte, d: Pte): boolean {
+function* copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma: Vma, s: Pte, d: Pte): KGen<boolean> {
   const page = s.page!;
   if (page.zero) {
     d.setPresent(page, false, false);
@@ -126,9 +144,22 @@ function copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma:
     d.setPresent(page, s.write, s.dirty);
     return true;
   }
+  // The 2009 fork-copy patch write-protects first and tests PG_gup after (fork_pre_cow()), so that
+  // a gup_fast marking the page later sees the pte change and backs out.
+  const wasWritable = s.write;
+  const wrprotectFirst = is_cow_mapping(vma) && s.write && page.anon && k.hooks.forkWrprotectFirst(k);
+  if (wrprotectFirst) {
+    yield s.obj * 4 + WRITE;
+    s.wrprotect();
+  }
   if (is_cow_mapping(vma) && page.anon && k.hooks.forkMustCopy(k, page, src, vma)) {
     const np = k.alloc_page();
     if (np === null) return false;
+    if (wrprotectFirst && wasWritable) {
+      // The parent keeps its page, writable again: the child has its own copy.
+      s.write = true;
+      s.seq++;
+    }
     np.data.copyFrom(page.data);
     k.stats.pageCopies++;
     k.stats.forkCopies++;
@@ -137,14 +168,16 @@ function copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma:
     k.tracing && k.log(t, 'copy_present_pte', `${page} may be under DMA: child gets copy ${np}`);
     return true;
   }
-  let write = s.write;
-  if (is_cow_mapping(vma) && s.write) {
-    s.wrprotect();
-    write = false;
-  }
   k.get_page(page);
   page_dup_rmap(page, dst, d.vpn);
   page.anonExclusive = false;
+  let write = s.write;
+  if (is_cow_mapping(vma) && s.write && !wrprotectFirst) {
+    // ptep_set_wrprotect() comes after the test: a lockless gup_fast may run in between.
+    yield s.obj * 4 + WRITE;
+    s.wrprotect();
+    write = false;
+  }
   d.setPresent(page, write, s.dirty);
   k.tracing && k.log(t, 'copy_present_pte', `share ${page} R/O (refcount ${page.refcount}, mapcount ${page.mapcount})`);
   return true;

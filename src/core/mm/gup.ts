@@ -218,35 +218,66 @@ export function* gup_slow(k: Kernel, t: Task, mm: MmStruct, start: number, nr: n
 }
 
 /**
- * gup_fast: walk the page table without mmap_lock or the PTL (IRQs off), grab each page, then
- * recheck the pte and back out if it changed. Stops at the first page it cannot take; the caller
- * falls back to the slow path for the rest.
+ * gup_fast (lockless_pages_from_mm() and gup_pte_range(), 5.19; internal_get_user_pages_fast() and
+ * gup_pte_range() at 5.9 and 5.11): walk the page table without mmap_lock or the PTL (IRQs off).
+ * For each pte: read it once (ptep_get_lockless), give up on what the fast path cannot take (not
+ * present, not writable for FOLL_WRITE, pte_special such as the zero page), grab the page
+ * (try_grab_folio / try_grab_compound_head, which fails on a page already freed), then compare the
+ * whole pte value with the pte again and back out if anything changed, and only then, for a pte
+ * that was read-only, ask gup_must_unshare() and back out if the pin has to unshare first. Stops at
+ * the first page it cannot take; the caller falls back to the slow path for the rest.
+ *
+ * Since 57efa1fe5957 (5.11) a FOLL_PIN walk is bracketed by mm->write_protect_seq: odd (fork is
+ * write-protecting the parent's ptes) means take nothing, and a count that moved during the walk
+ * means unpin everything taken: the slow path then waits for fork's mmap_lock.
  */
 export function* gup_fast(k: Kernel, t: Task, mm: MmStruct, start: number, nr: number, gupFlags: number, out: Page[]): KGen<void> {
   let foll = gupFlags;
   if (gupFlags & FOLL_PIN) mm.hasPinned = true;
+  const seqcount = (gupFlags & FOLL_PIN) !== 0 && k.hooks.writeProtectSeq(k);
+  const seq = seqcount ? mm.writeProtectSeq : 0;
+  if (seq & 1) {
+    k.tracing && k.log(t, 'gup_fast', `write_protect_seq ${seq} is odd (fork in progress): slow path`);
+    return;
+  }
+  const base = out.length;
   for (let i = 0; i < nr; i++) {
     const vpn = start + i;
-    const pte = mm.pt.get(vpn);
-    if (pte === undefined) return;
-    yield pte.obj * 4 + READ;
+    const ptep = mm.pt.get(vpn);
+    if (ptep === undefined) break;
+    yield ptep.obj * 4 + READ;
+    // ptep_get_lockless(): one snapshot of the pte value.
+    const val = ptep.seq;
+    const kind = ptep.kind;
+    const write = ptep.write;
+    const page = ptep.page;
     if (!(gupFlags & FOLL_WRITE) && k.hooks.gupForceCowBreak(k, null, gupFlags)) foll = gupFlags | FOLL_WRITE;
-    if (pte.kind !== PTE_PRESENT || (foll & FOLL_WRITE && !pte.write)) return;
-    const page = pte.page!;
-    if (page.zero && foll & FOLL_WRITE) return;
-    if (!k.hooks.gupFastMayGrab(k, page, pte, foll)) return;
-    if (!pte.write && !page.zero && k.hooks.gupMustUnshare(k, page, foll)) return;
-    const seq = pte.seq;
-    yield page.obj * 4 + WRITE;
-    if (page.freed) return;
-    try_grab_page(k, page, foll);
-    if (pte.seq !== seq && (pte.kind !== PTE_PRESENT || pte.page !== page || (foll & FOLL_WRITE && !pte.write))) {
-      gup_put_page(k, page, foll);
-      return;
+    // pte_access_permitted(); pte_special(): the zero page is never taken by the fast path.
+    if (kind !== PTE_PRESENT || (foll & FOLL_WRITE && !write) || page!.zero) break;
+    if (!k.hooks.gupFastMayGrab(k, page!, ptep, foll)) break;
+    yield page!.obj * 4 + WRITE;
+    // try_grab_folio(): folio_ref_try_add_rcu() fails on a folio whose refcount already hit zero.
+    if (page!.freed) break;
+    try_grab_page(k, page!, foll);
+    if (ptep.seq !== val) {
+      // pte_val(pte) != pte_val(ptep_get(ptep)): anything changed, even a bit we do not use.
+      gup_put_page(k, page!, foll);
+      k.tracing && k.log(t, 'gup_fast', `pte of ${page} changed under us: back out`);
+      break;
     }
-    if (foll & FOLL_WRITE) page.dirty = true;
-    k.tracing && k.log(t, 'gup_fast', `${follFlagNames(foll)} ${page} (refcount ${page.refcount})`);
-    out.push(page);
+    if (!write && k.hooks.gupMustUnshare(k, page!, foll)) {
+      gup_put_page(k, page!, foll);
+      k.tracing && k.log(t, 'gup_fast', `${page} must be unshared first: slow path`);
+      break;
+    }
+    if (foll & FOLL_WRITE) page!.dirty = true;
+    k.tracing && k.log(t, 'gup_fast', `${follFlagNames(foll)} ${page} (refcount ${page!.refcount})`);
+    out.push(page!);
+  }
+  if (seqcount && mm.writeProtectSeq !== seq) {
+    // read_seqcount_retry(): fork write-protected ptes while we walked; unpin_user_pages_lockless().
+    for (const p of out.splice(base)) gup_put_page(k, p, foll);
+    k.tracing && k.log(t, 'gup_fast', `write_protect_seq moved (fork): unpin all, slow path`);
   }
 }
 

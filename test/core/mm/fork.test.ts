@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { FOLL_GET, FOLL_PIN } from '../../../src/core/mm/flags.js';
+import { FOLL_GET, FOLL_LONGTERM, FOLL_PIN, FOLL_WRITE } from '../../../src/core/mm/flags.js';
+import { get_user_pages_fast } from '../../../src/core/mm/gup.js';
+import type { Kernel } from '../../../src/core/Kernel.js';
+import type { Strategy } from '../../../src/core/Strategy.js';
+import { WRITE } from '../../../src/core/sched/Access.js';
+import { forkWriteProtectSeq } from '../../../strategies/gup-cow/fork-write-protect-seq.js';
+import { refcountReuse } from '../../../strategies/gup-cow/refcount-reuse.js';
 import type { MmStruct } from '../../../src/core/mm/MmStruct.js';
 import type { Page } from '../../../src/core/mm/Page.js';
 import { PTE_NONE } from '../../../src/core/mm/Pte.js';
 import { shrink_page } from '../../../src/core/mm/vmscan.js';
 import { forkCopy } from '../../../strategies/gup-cow/fork-copy.js';
 import { forkCopyPinned } from '../../../strategies/gup-cow/fork-copy-pinned.js';
-import { filled, fork, gupOne, kernelWith, load, makeKernel, newProcess, present, runThread, store, swapPte } from '../helpers.js';
+import { filled, fork, gupOne, hooksOf, kernelWith, load, makeKernel, newProcess, present, runThread, store, swapPte, switchesChooser } from '../helpers.js';
 
 describe('fork (dup_mmap / copy_present_pte) under the baseline', () => {
   it('shares an anonymous page with the child, write-protected in both: mapcount 2, refcount 2', () => {
@@ -194,5 +200,61 @@ describe('fork of swapped-out pages (copy_nonpresent_pte)', () => {
     expect(present(mm, vma.start).page).toBe(page);
     expect(page.mapcount).toBe(2);
     expect(k.stats.swapIns).toBe(1);
+  });
+});
+
+describe('copy_present_pte: the pinned test and the write-protect are separate steps (57efa1fe5957)', () => {
+  /** P writes its page; P.fork forks while P.pin pins it with pin_user_pages_fast(FOLL_WRITE) right before fork write-protects the pte. */
+  function pinInsideForkWindow(strategies: Strategy[]): { k: Kernel; mm: MmStruct; child: MmStruct; pinned: Page[]; parentPage: () => Page } {
+    let pteObj = -1;
+    const k = makeKernel(hooksOf(...strategies), { chooser: switchesChooser([{ from: 'P.fork', when: (t) => t.pending === pteObj * 4 + WRITE, to: 'P.pin' }]) });
+    const { mm, vma } = newProcess(k);
+    runThread(k, function* (t) {
+      yield* store(k, t, mm, vma.start, 0x11);
+    }, 'P.setup');
+    pteObj = present(mm, vma.start).pte.obj;
+    let child: MmStruct = mm;
+    let pinned: Page[] = [];
+    k.sched.spawn('P.fork', null, false, function* (t) {
+      child = yield* fork(k, t, mm);
+    });
+    k.sched.spawn('P.pin', null, false, function* (t) {
+      const r = yield* get_user_pages_fast(k, t, mm, vma.start, 1, FOLL_PIN | FOLL_WRITE | FOLL_LONGTERM);
+      expect(r.err).toBeNull();
+      pinned = r.pages;
+    });
+    expect(k.sched.run()).toEqual({ kind: 'done' });
+    return { k, mm, child, pinned, parentPage: () => present(mm, vma.start).page };
+  }
+
+  it('5.9 (refcount-reuse + fork-copy-pinned): gup_fast pins between the test and the write-protect; the pinned page ends up shared with the child, write-protected', () => {
+    const { mm, child, pinned } = pinInsideForkWindow([refcountReuse, forkCopyPinned]);
+    expect(pinned).toHaveLength(1);
+    const p = present(mm, mm.vmas[0]!.start);
+    const c = present(child, child.vmas[0]!.start);
+    expect(p.page).toBe(pinned[0]);
+    expect(c.page).toBe(pinned[0]); // "GUP now returns with a write protected page"
+    expect(p.pte.write).toBe(false);
+    expect(pinned[0]!.maybeDmaPinned).toBe(true);
+  });
+
+  it('5.11 (+ fork-write-protect-seq): the same pin backs off to the slow path, which waits for fork and breaks COW: the pin is the parent\'s alone', () => {
+    const { mm, child, pinned } = pinInsideForkWindow([refcountReuse, forkCopyPinned, forkWriteProtectSeq]);
+    expect(pinned).toHaveLength(1);
+    const p = present(mm, mm.vmas[0]!.start);
+    const c = present(child, child.vmas[0]!.start);
+    expect(p.page).toBe(pinned[0]);
+    expect(c.page).not.toBe(pinned[0]);
+    expect(p.pte.write).toBe(true);
+    expect(mm.writeProtectSeq).toBe(2); // begin and end: even again
+  });
+
+  it('the 2009 fork-copy write-protects before it tests the GUP mark: the gup_fast that slips in is seen and the child gets a copy', () => {
+    const { mm, child, pinned } = pinInsideForkWindow([forkCopy]);
+    expect(pinned).toHaveLength(1);
+    const p = present(mm, mm.vmas[0]!.start);
+    const c = present(child, child.vmas[0]!.start);
+    expect(p.page).toBe(pinned[0]);
+    expect(c.page).not.toBe(pinned[0]);
   });
 });

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { FOLL_GET, FOLL_PIN, FOLL_WRITE } from '../../../src/core/mm/flags.js';
-import { get_user_pages, gup_put_page } from '../../../src/core/mm/gup.js';
+import { FOLL_GET, FOLL_LONGTERM, FOLL_PIN, FOLL_WRITE } from '../../../src/core/mm/flags.js';
+import { get_user_pages, gup_fast, gup_put_page } from '../../../src/core/mm/gup.js';
+import type { Kernel } from '../../../src/core/Kernel.js';
+import { READ, WRITE } from '../../../src/core/sched/Access.js';
+import type { KGen, Task } from '../../../src/core/sched/Task.js';
+import { forkWriteProtectSeq } from '../../../strategies/gup-cow/fork-write-protect-seq.js';
 import { do_munmap, exit_mmap } from '../../../src/core/mm/mmap.js';
 import type { MmStruct } from '../../../src/core/mm/MmStruct.js';
 import { GUP_PIN_COUNTING_BIAS, type Page } from '../../../src/core/mm/Page.js';
 import { anonExclusive } from '../../../strategies/gup-cow/anon-exclusive.js';
 import { gupDecow } from '../../../strategies/gup-cow/gup-decow.js';
-import { fork, gupOne, kernelWith, makeKernel, newProcess, present, runThread, store } from '../helpers.js';
+import { fork, gupOne, hooksOf, kernelWith, load, makeKernel, newProcess, present, runThread, store, switchesChooser } from '../helpers.js';
 
 describe('GUP reference counting (try_grab_page / gup_put_page)', () => {
   for (const fast of [false, true]) {
@@ -273,5 +277,104 @@ describe('anon-exclusive: an R/O pin of a shared page unshares it (gupMustUnshar
     expect(p.anonExclusive).toBe(true);
     expect(present(mm, vma.start).pte.write).toBe(false);
     expect(k.stats.pageCopies).toBe(0);
+  });
+});
+
+describe('gup_fast as the kernel does it (grab, compare the whole pte, then gup_must_unshare)', () => {
+  /** P maps one written page; `steps` run on two threads, `first` then `second`, switching when asked. */
+  function twoThreads(k: Kernel, mm: MmStruct, vpn: number, first: (t: Task) => KGen<void>, second: (t: Task) => KGen<void>): void {
+    k.sched.spawn('P.first', null, false, first);
+    k.sched.spawn('P.second', null, false, second);
+    expect(k.sched.run()).toEqual({ kind: 'done' });
+    void mm;
+    void vpn;
+  }
+
+  it('a pte that changes between the lockless read and the grab makes gup_fast back out, even for a read GUP (fork write-protected it)', () => {
+    let pteObj = -1;
+    let pageObj = -1;
+    const k = makeKernel(undefined, { chooser: switchesChooser([{ from: 'P.first', when: (t) => t.pending === pageObj * 4 + WRITE, to: 'P.second' }]) });
+    const { mm, vma } = newProcess(k);
+    const out: Page[] = [];
+    runThread(k, function* (t) {
+      yield* store(k, t, mm, vma.start, 0x11);
+    }, 'P.setup');
+    const { pte, page } = present(mm, vma.start);
+    pteObj = pte.obj;
+    pageObj = page.obj;
+    twoThreads(k, mm, vma.start, function* (t) {
+      yield* gup_fast(k, t, mm, vma.start, 1, FOLL_GET, out);
+    }, function* (t) {
+      yield* fork(k, t, mm);
+    });
+    void pteObj;
+    // The grab happened after fork's write-protect: the whole value differs, so nothing is taken.
+    expect(out).toEqual([]);
+    expect(page.refcount).toBe(2); // the two ptes
+    expect(pte.write).toBe(false);
+  });
+
+  it('an R/O pin of a COW-shared page (anon-exclusive) grabs, sees gup_must_unshare() and backs out, leaving the counts as they were', () => {
+    const k = kernelWith(anonExclusive);
+    const { mm, vma } = newProcess(k);
+    const out: Page[] = [];
+    let refBefore = -1;
+    runThread(k, function* (t) {
+      yield* store(k, t, mm, vma.start, 0x11);
+      yield* fork(k, t, mm);
+      refBefore = present(mm, vma.start).page.refcount;
+      yield* gup_fast(k, t, mm, vma.start, 1, FOLL_PIN | FOLL_LONGTERM, out);
+    });
+    expect(out).toEqual([]);
+    expect(present(mm, vma.start).page.refcount).toBe(refBefore);
+  });
+
+  it('the zero page is pte_special: gup_fast never takes it, the slow path does', () => {
+    const k = makeKernel();
+    const { mm, vma } = newProcess(k);
+    const out: Page[] = [];
+    let slow: Page | null = null;
+    runThread(k, function* (t) {
+      yield* load(k, t, mm, vma.start);
+      yield* gup_fast(k, t, mm, vma.start, 1, FOLL_GET, out);
+      slow = yield* gupOne(k, t, mm, vma.start, FOLL_GET, true);
+    });
+    expect(out).toEqual([]);
+    expect(slow!.zero).toBe(true);
+  });
+
+  it('fork-write-protect-seq: an odd mm->write_protect_seq (fork in progress) makes a FOLL_PIN gup_fast take nothing; FOLL_GET ignores it', () => {
+    const k = kernelWith(forkWriteProtectSeq);
+    const { mm, vma } = newProcess(k);
+    const pinned: Page[] = [];
+    const got: Page[] = [];
+    runThread(k, function* (t) {
+      yield* store(k, t, mm, vma.start, 0x11);
+      mm.bumpWriteProtectSeq(); // raw_write_seqcount_begin()
+      yield* gup_fast(k, t, mm, vma.start, 1, FOLL_PIN | FOLL_WRITE, pinned);
+      yield* gup_fast(k, t, mm, vma.start, 1, FOLL_GET | FOLL_WRITE, got);
+    });
+    expect(pinned).toEqual([]);
+    expect(got).toHaveLength(1);
+  });
+
+  it('fork-write-protect-seq: a fork that runs during the walk moves the count, and gup_fast unpins every page it took', () => {
+    let pte2 = -1;
+    const k = makeKernel(hooksOf(forkWriteProtectSeq), { chooser: switchesChooser([{ from: 'P.first', when: (t) => t.pending === pte2 * 4 + READ, to: 'P.second' }]) });
+    const { mm, vma } = newProcess(k, 2);
+    const out: Page[] = [];
+    runThread(k, function* (t) {
+      yield* store(k, t, mm, vma.start, 0x11);
+      yield* store(k, t, mm, vma.start + 1, 0x22);
+    }, 'P.setup');
+    const first = present(mm, vma.start).page;
+    pte2 = present(mm, vma.start + 1).pte.obj;
+    twoThreads(k, mm, vma.start, function* (t) {
+      yield* gup_fast(k, t, mm, vma.start, 2, FOLL_PIN, out);
+    }, function* (t) {
+      yield* fork(k, t, mm);
+    });
+    expect(out).toEqual([]);
+    expect(first.maybeDmaPinned).toBe(false);
   });
 });

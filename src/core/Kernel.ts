@@ -4,7 +4,7 @@ import { BUG_ON, KernelBug } from './bug.js';
 import type { Hooks } from './hooks.js';
 import { MmStruct } from './mm/MmStruct.js';
 import { Page } from './mm/Page.js';
-import { SwapDevice } from './mm/swap.js';
+import { SwapDevice, type SwapDeviceKind } from './mm/swap.js';
 import type { Chooser } from './sched/Chooser.js';
 import { Scheduler } from './sched/Scheduler.js';
 import type { Task } from './sched/Task.js';
@@ -18,6 +18,8 @@ export interface KernelConfig {
   hooks: Hooks;
   /** The machine's word: BITS_PER_LONG and byte order (user_events' bitops depend on both). */
   arch?: Arch;
+  /** What swap is backed by (default a disk: reads complete asynchronously). */
+  swapDevice?: SwapDeviceKind;
 }
 
 export interface Arch {
@@ -58,7 +60,7 @@ export class Kernel {
     this.limitPages = cfg.limitPages;
     this.arch = cfg.arch ?? { bits: 64, endian: 'little' };
     this.zeroPage = new Page(this.sched, 0, cfg.pageSize, true);
-    this.swap = new SwapDevice(this.sched);
+    this.swap = new SwapDevice(this.sched, cfg.swapDevice);
   }
 
   get tracing(): boolean {

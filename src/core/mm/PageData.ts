@@ -26,6 +26,17 @@ export class PageData {
     this.v = o.v.slice();
   }
 
+  /** Copy bytes [lo, hi) of `o` over the same bytes of this page (a part of a page copy). */
+  copyRange(o: PageData, lo: number, hi: number): void {
+    if (lo === 0 && hi >= this.size) {
+      this.copyFrom(o);
+      return;
+    }
+    const runs: Runs = [];
+    o.read(lo, hi, runs, lo);
+    for (let i = 0; i < runs.length; i += 3) this.fill(runs[i + 2]!, runs[i]!, runs[i + 1]!);
+  }
+
   clone(): PageData {
     if (this.page !== null) this.page.touchData(false, 0, this.size);
     const d = new PageData(this.size);

@@ -10,7 +10,7 @@ import type { Kernel } from '../Kernel.js';
 import { READ } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import {
-  FAULT_FLAG_ALLOW_RETRY,
+  FAULT_FLAG_KILLABLE,
   FAULT_FLAG_RETRY_NOWAIT,
   FAULT_FLAG_UNSHARE,
   FAULT_FLAG_WRITE,
@@ -26,13 +26,14 @@ import type { MmStruct } from './MmStruct.js';
 import { pageDataObject, type Page } from './Page.js';
 import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
 import { page_add_anon_rmap, page_add_file_rmap, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
-import { free_swap_and_cache, read_swap_cache_async, swap_free, try_to_free_swap } from './swap.js';
+import { free_swap_and_cache, lookup_swap_cache, read_swap_cache_async, swap_free, swap_readpage, try_to_free_swap } from './swap.js';
 import type { Vma } from './Vma.js';
 import { FOLL_FORCE, FOLL_GET, FOLL_REMOTE } from './flags.js';
 import { __get_user_pages, gup_put_page } from './gup.js';
 import { VM_UFFD_MISSING, VM_UFFD_WP, handle_userfault } from '../uffd/userfaultfd.js';
 import { shmem_fault, shmem_map_pages } from '../shmem/shmem.js';
 import { vm_page_prot_write } from './mmap.js';
+import { copy_user_highpage } from './highmem.js';
 
 /** fault_around_bytes (64K) in pages. */
 export const FAULT_AROUND_PAGES = 16;
@@ -307,7 +308,8 @@ function wp_page_reuse(k: Kernel, f: FaultCtx, page: Page): number {
 
 /**
  * wp_page_copy(): allocate a new page, copy the old one into it without the PTL (DMA into the old
- * page may land before or after the copy), then install it if the pte did not change meanwhile.
+ * page may land before, after or in the middle of the copy: copy_user_highpage() is not atomic),
+ * then install it if the pte did not change meanwhile.
  * Entered holding a reference on old_page.
  */
 function* wp_page_copy(k: Kernel, f: FaultCtx, old: Page, unshare: boolean): KGen<number> {
@@ -319,12 +321,7 @@ function* wp_page_copy(k: Kernel, f: FaultCtx, old: Page, unshare: boolean): KGe
     k.put_page(old);
     return VM_FAULT_OOM;
   }
-  if (!old.zero) {
-    // copy_user_highpage() reads the old page's bytes (all of its data granules).
-    yield pageDataObject(old.obj, 0) * 4 + READ;
-    page.data.copyFrom(old.data);
-    k.stats.pageCopies++;
-  }
+  if (!old.zero) yield* copy_user_highpage(k, page, old);
   yield* mm.ptl.lock(f.t);
   let ret = 0;
   if (pte.seq === orig) {
@@ -346,9 +343,11 @@ function* wp_page_copy(k: Kernel, f: FaultCtx, old: Page, unshare: boolean): KGe
 }
 
 /**
- * do_swap_page(): fault on a swap pte. Finds the page in the swap cache or reads it in, maps it,
- * and on a write fault either maps it writable at once (the swapinReuse hook) or falls into
- * do_wp_page().
+ * do_swap_page(): fault on a swap pte. Finds the page in the swap cache or starts reading it in
+ * (swapin_readahead(), or on a SWP_SYNCHRONOUS_IO device a read outside the swap cache), locks it
+ * with lock_page_or_retry() (a page still under I/O makes the fault drop mmap_lock and return
+ * VM_FAULT_RETRY), maps it, and on a write fault either maps it writable at once (the swapinReuse
+ * hook) or falls into do_wp_page().
  */
 function* do_swap_page(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
   const mm = f.vma.mm;
@@ -356,11 +355,33 @@ function* do_swap_page(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
   const entry = pte.swp;
   const swpExclusive = pte.swpExclusive;
   const swpUffdWp = pte.uffdWp;
-  const page = yield* read_swap_cache_async(k, f.t, entry, true, 'do_swap_page', '');
-  if (page === null) return VM_FAULT_OOM;
+  let page = lookup_swap_cache(k, entry);
+  let swapcache = true;
+  if (page === null) {
+    if (k.swap.synchronousIo && k.hooks.swapinSkipSwapcache(k) && k.swap.slot(entry).count === 1) {
+      // "skip swapcache": __swap_count(entry) == 1, so nobody else can look this slot up.
+      page = k.alloc_page();
+      if (page === null) return VM_FAULT_OOM;
+      page.lock.trylock(f.t); // __folio_set_locked()
+      page.anon = true;
+      swapcache = false;
+      k.stats.swapIns++;
+      k.tracing && k.log(f.t, 'do_swap_page', `SWP_SYNCHRONOUS_IO: read swap ${entry} into ${page}, skipping the swap cache`);
+      yield* swap_readpage(k, f.t, page, entry, 'do_swap_page');
+    } else {
+      page = yield* read_swap_cache_async(k, f.t, entry, true, 'do_swap_page', '');
+      if (page === null) return VM_FAULT_OOM;
+    }
+  }
   if (!(yield* lock_page_or_retry(k, f, page))) {
     k.put_page(page);
     return VM_FAULT_RETRY;
+  }
+  // try_to_free_swap() or reuse may have dropped the page from the swap cache meanwhile.
+  if (swapcache && (!page.swapcache || page.swapEntry !== entry)) {
+    page.lock.unlock(f.t);
+    k.put_page(page);
+    return 0;
   }
   yield* mm.ptl.lock(f.t);
   if (pte.seq !== orig) {
@@ -380,7 +401,7 @@ function* do_swap_page(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
   }
   // pte_swp_uffd_wp(): the write-protect bit survives swap; the page comes back write-protected.
   const uffdWp = swpUffdWp && (f.vma.uffdFlags & VM_UFFD_WP) !== 0;
-  // The lookup's reference becomes the pte's.
+  // The lookup's (or the allocation's) reference becomes the pte's.
   page_add_anon_rmap(page, mm, f.vpn, reuse);
   pte.setPresent(page, write && !uffdWp, write);
   pte.uffdWp = uffdWp;
@@ -395,21 +416,26 @@ function* do_swap_page(k: Kernel, f: FaultCtx, orig: number): KGen<number> {
 }
 
 /**
- * lock_page_or_retry(): take the page lock, or, if it is held (the page is under I/O) and the
- * fault may retry, drop mmap_lock, wait for the page and return false: VM_FAULT_RETRY. With
- * RETRY_NOWAIT, return false keeping mmap_lock. Without ALLOW_RETRY, sleep on the lock.
+ * lock_page_or_retry() (__folio_lock_or_retry()): take the page lock, or, if it is held (the page is
+ * under I/O) and this attempt may retry (faultAllowRetryFirst: ALLOW_RETRY before 5.7, only the first
+ * attempt since 4064b9827063), drop mmap_lock, wait for the page and return false: VM_FAULT_RETRY.
+ * With RETRY_NOWAIT, return false keeping mmap_lock. Otherwise sleep on the lock, killably with
+ * FAULT_FLAG_KILLABLE (a fatal signal drops mmap_lock and returns false).
  */
 function* lock_page_or_retry(k: Kernel, f: FaultCtx, page: Page): KGen<boolean> {
   if (page.lock.trylock(f.t)) return true;
-  if (f.flags & FAULT_FLAG_ALLOW_RETRY) {
+  const killable = (f.flags & FAULT_FLAG_KILLABLE) !== 0;
+  if (k.hooks.faultAllowRetryFirst(k, f.flags)) {
     if (f.flags & FAULT_FLAG_RETRY_NOWAIT) return false;
     f.vma.mm.mmap_lock.up_read(f.t);
     k.tracing && k.log(f.t, 'lock_page_or_retry', `${page} locked: drop mmap_lock, wait, VM_FAULT_RETRY`);
-    yield* page.lock.lock(f.t); // wait_on_page_locked()
-    page.lock.unlock(f.t);
+    yield* page.lock.waitUnlocked(f.t, killable); // wait_on_page_locked(_killable)()
     return false;
   }
-  yield* page.lock.lock(f.t);
+  if (!(yield* page.lock.lock(f.t, killable))) {
+    f.vma.mm.mmap_lock.up_read(f.t);
+    return false;
+  }
   return true;
 }
 

@@ -3,7 +3,7 @@ import type { Kernel } from '../Kernel.js';
 import { READ, WRITE } from '../sched/Access.js';
 import { stableObject, type FootprintLog } from '../sched/Footprint.js';
 import type { KGen, Task } from '../sched/Task.js';
-import type { Page } from './Page.js';
+import { pageDataObject, type Page } from './Page.js';
 import type { PageData } from './PageData.js';
 
 /**
@@ -50,12 +50,29 @@ export class SwapSlot {
 /** The swap device's allocator (get_swap_page()): entry numbers are handed out in order. */
 const SWAP_ALLOCATOR = stableObject(6, 1, 0);
 
+/**
+ * The kind of device behind swap. `disk`: a block device; swap_readpage() submits a bio and the page
+ * stays locked until end_swap_bio_read() unlocks it from the completion, so whoever faults on it
+ * meanwhile finds it locked (lock_page_or_retry()). `zram`: a memory-backed device that completes a
+ * read inside swap_readpage() (bdev_read_page() -> ->rw_page, 3.15) and is SWP_SYNCHRONOUS_IO
+ * (0bcac06f27d7, 4.15), which lets do_swap_page() skip the swap cache.
+ */
+export type SwapDeviceKind = 'disk' | 'zram';
+
 /** The swap device: slots by entry number. */
 export class SwapDevice {
   readonly slots = new Map<number, SwapSlot>();
   private next = 1;
 
-  constructor(private readonly sched: { readonly fp: FootprintLog | null } | null = null) {}
+  constructor(
+    private readonly sched: { readonly fp: FootprintLog | null } | null = null,
+    readonly kind: SwapDeviceKind = 'disk',
+  ) {}
+
+  /** si->flags & SWP_SYNCHRONOUS_IO: reads complete in the caller's context. */
+  get synchronousIo(): boolean {
+    return this.kind === 'zram';
+  }
 
   touch(entry: number, write: boolean): void {
     const fp = this.sched?.fp;
@@ -178,10 +195,9 @@ export function free_swap_and_cache(k: Kernel, entry: number): void {
   }
 }
 
-/** __read_swap_cache_async(): a freshly read page joins the swap cache (one reference for it). */
+/** __read_swap_cache_async(): a new page joins the swap cache before it is read (one reference for it). */
 export function add_to_swap_cache_fresh(k: Kernel, page: Page, entry: number): void {
   const s = k.swap.slot(entry);
-  if (s.data) page.data.copyFrom(s.data);
   s.cache = page;
   page.swapcache = true;
   page.swapEntry = entry;
@@ -190,10 +206,38 @@ export function add_to_swap_cache_fresh(k: Kernel, page: Page, entry: number): v
 }
 
 /**
- * swapin: find the page for a swap entry in the swap cache, or read it in (__read_swap_cache_async()
- * then swap_readpage(): the new page joins the swap cache locked, the read unlocks it). Returns the
- * page with a reference for the caller, or null when no page could be allocated. Shared by
- * do_swap_page() and shmem_swapin_folio(), as the kernel's swapin path is.
+ * swap_readpage(): read the slot into a new, locked page. On a synchronous device (zram) the read
+ * completes here and the page is unlocked before returning. On a disk the bio completes on the
+ * device's context: end_swap_bio_read() fills the page and unlock_page()s it, however long after
+ * the submitter went on (to lock_page_or_retry(), which then finds the page locked).
+ */
+export function* swap_readpage(k: Kernel, t: Task, page: Page, entry: number, fn: string): KGen<void> {
+  const data = k.swap.slot(entry).data;
+  if (k.swap.synchronousIo) {
+    yield pageDataObject(page.obj, 0) * 4 + WRITE;
+    if (data) page.data.copyFrom(data);
+    page.lock.unlock(t);
+    return;
+  }
+  const dev = k.sched.spawn(`dev.swap${entry}`, null, true, (d) => end_swap_bio_read(k, d, page, entry, data));
+  // PG_locked belongs to no task: the completion, not the submitter, unlocks it.
+  page.lock.owner = dev;
+  k.tracing && k.log(t, fn, `submit_bio: read swap ${entry} into ${page} (locked until the read completes)`);
+}
+
+function* end_swap_bio_read(k: Kernel, dev: Task, page: Page, entry: number, data: PageData | null): KGen {
+  yield pageDataObject(page.obj, 0) * 4 + WRITE;
+  if (data) page.data.copyFrom(data);
+  k.tracing && k.log(dev, 'end_swap_bio_read', `swap ${entry} read into ${page}: unlock_page`);
+  page.lock.unlock(dev);
+}
+
+/**
+ * swapin (swapin_readahead() -> read_swap_cache_async()): find the page for a swap entry in the swap
+ * cache, or allocate one, add it to the swap cache locked (__read_swap_cache_async()) and start the
+ * read (swap_readpage()). Returns the page with a reference for the caller, possibly still locked
+ * under I/O, or null when no page could be allocated. Shared by do_swap_page() and
+ * shmem_swapin_folio(), as the kernel's swapin path is.
  */
 export function* read_swap_cache_async(k: Kernel, t: Task, entry: number, anon: boolean, fn: string, what: string): KGen<Page | null> {
   let page = lookup_swap_cache(k, entry);
@@ -210,7 +254,6 @@ export function* read_swap_cache_async(k: Kernel, t: Task, entry: number, anon: 
   fresh.anon = anon;
   k.stats.swapIns++;
   k.tracing && k.log(t, fn, `${what}read swap ${entry} into ${fresh}`);
-  yield fresh.obj * 4 + WRITE; // swap_readpage()
-  fresh.lock.unlock(t);
+  yield* swap_readpage(k, t, fresh, entry, fn);
   return fresh;
 }

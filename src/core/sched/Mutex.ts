@@ -1,4 +1,4 @@
-import { BLOCK, LOCK, WRITE } from './Access.js';
+import { BLOCK, LOCK, READ, WRITE } from './Access.js';
 import type { KGen, Task } from './Task.js';
 import type { Scheduler } from './Scheduler.js';
 import { KernelBug } from '../bug.js';
@@ -31,6 +31,24 @@ export class Mutex {
     }
     this.owner = t;
     this.sched.stats.lockAcquires++;
+    return true;
+  }
+
+  /**
+   * wait_on_page_locked(): sleep until the lock is free, without taking it (the page lock's
+   * waiters that only want the I/O to finish). With `killable`, false if a fatal signal ends the wait.
+   */
+  *waitUnlocked(t: Task, killable = false): KGen<boolean> {
+    yield this.id * 4 + READ;
+    while (this.owner !== null) {
+      if (this.owner === t) throw new KernelBug(`${t.name} waits for ${this.label}, which it holds`);
+      if (killable && t.fatal) return false;
+      this.waiters.push(t);
+      t.sleep(this, killable);
+      yield this.id * 4 + BLOCK;
+      const i = this.waiters.indexOf(t);
+      if (i >= 0) this.waiters.splice(i, 1);
+    }
     return true;
   }
 

@@ -269,13 +269,16 @@ export function* user_event_mm_fault_in(k: Kernel, t: Task, um: UserEventMm, uad
 /** force_sig(SIGKILL) to every task using `mm` (the kill-on-fault proposal). */
 function force_sig_mm(k: Kernel, mm: MmStruct, why: string): void {
   const ue = user_events(k);
+  let signalled = 0;
   for (const t of k.sched.tasks) {
     if (t.kernelThread || t.state === DONE) continue;
     if ((t.owner as { mm?: unknown } | null)?.mm !== mm) continue;
     t.fatal = true;
+    signalled++;
     if (t.killable) t.wake();
   }
-  ue.kills.push({ mm, why });
+  // An mm whose threads have all exited (the fault-in found its VMAs gone) has nobody to kill.
+  if (signalled > 0) ue.kills.push({ mm, why });
 }
 
 /**

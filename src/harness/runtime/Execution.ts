@@ -89,7 +89,7 @@ export class Execution {
     opts: ExecutionOptions,
   ) {
     this.outcome = new OutcomeLog(w);
-    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: guardedHooks(kernel), arch: w.arch }, chooser);
+    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: guardedHooks(kernel), arch: w.arch, swapDevice: w.swapDevice }, chooser);
     if (opts.trace) this.k.sched.trace = [];
     this.oracle.fp = this.k.sched.fp;
     this.procs = new TouchedMap(() => this.k.sched.fp, (name) => stableObject(5, 2, nameHash(name)));

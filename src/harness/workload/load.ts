@@ -307,6 +307,7 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     pageSize,
     arch: { bits: f.arch?.bits ?? 64, endian: f.arch?.endian ?? 'little' },
     limitPages: f.memory?.limit_pages ?? 1024,
+    swapDevice: f.swap?.device ?? 'disk',
     processes,
     explore: {
       mode: ex.mode ?? 'exhaustive',

@@ -51,6 +51,15 @@ export const WorkloadSchema = z.strictObject({
     .default(4096),
   arch: z.strictObject({ bits: z.union([z.literal(32), z.literal(64)]).default(64), endian: z.enum(['little', 'big']).default('little') }).optional(),
   memory: z.strictObject({ limit_pages: z.number().int().min(1).max(100_000) }).optional(),
+  swap: z
+    .strictObject({
+      device: z
+        .enum(['disk', 'zram'])
+        .default('disk')
+        .describe('disk: swap-in reads complete asynchronously, the page stays locked meanwhile (default); zram: SWP_SYNCHRONOUS_IO, reads complete in the faulting thread and may skip the swap cache (4.15+)'),
+    })
+    .optional()
+    .describe('what swap is backed by'),
   processes: z.record(name, ProcessSchema),
   explore: ExploreSchema.optional(),
   expect: z

@@ -101,6 +101,8 @@ export interface Workload {
   pageSize: number;
   arch: { bits: 32 | 64; endian: 'little' | 'big' };
   limitPages: number;
+  /** What swap is backed by: `disk` (asynchronous reads) unless the workload says `zram`. */
+  swapDevice: 'disk' | 'zram';
   processes: ProcessDecl[];
   explore: ExploreSpec;
   /** Violated invariants expected per strategy name (`[SKIP]`: a skip); `default` for the rest. Null if absent. */

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { user_access } from '../../../src/core/arch/uaccess.js';
-import { FOLL_GET } from '../../../src/core/mm/flags.js';
+import { FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_KILLABLE, FAULT_FLAG_TRIED, FOLL_GET, VM_FAULT_RETRY } from '../../../src/core/mm/flags.js';
+import { handle_mm_fault } from '../../../src/core/mm/memory.js';
+import { shrink_page } from '../../../src/core/mm/vmscan.js';
+import type { Kernel } from '../../../src/core/Kernel.js';
+import { retryUnlimited } from '../../../strategies/uffd-retry/retry-unlimited.js';
 import { gup_put_page } from '../../../src/core/mm/gup.js';
 import { exit_mmap, insert_vma } from '../../../src/core/mm/mmap.js';
 import type { Page } from '../../../src/core/mm/Page.js';
@@ -251,5 +255,47 @@ describe('COW under refcount-reuse (fix A, 09854ba94c6a)', () => {
     gup_put_page(k, g, FOLL_GET);
     expect(g.freed).toBe(true);
     expect(k.pages.size).toBe(1);
+  });
+});
+
+describe('lock_page_or_retry() on a page under swap-in I/O (a disk)', () => {
+  /** A swapped-out page, then one handle_mm_fault() with `flags` while the read is still in flight. */
+  function faultWhileReading(k: Kernel, flags: number): { ret: number; heldAfter: boolean } {
+    const { mm, vma } = newProcess(k);
+    let ret = -1;
+    let heldAfter = false;
+    runThread(k, function* (t) {
+      yield* store(k, t, mm, vma.start, 0x11);
+      expect(yield* shrink_page(k, t, present(mm, vma.start).page)).toBe('freed');
+      yield* mm.mmap_lock.down_read(t);
+      ret = yield* handle_mm_fault(k, t, vma, vma.start, flags);
+      heldAfter = mm.mmap_lock.heldBy(t);
+      if (heldAfter) mm.mmap_lock.up_read(t);
+    });
+    return { ret, heldAfter };
+  }
+
+  it('the first attempt (ALLOW_RETRY) drops mmap_lock, waits for the read, and returns VM_FAULT_RETRY', () => {
+    const r = faultWhileReading(makeKernel(), FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE);
+    expect(r.ret & VM_FAULT_RETRY).toBe(VM_FAULT_RETRY);
+    expect(r.heldAfter).toBe(false);
+  });
+
+  it('before 5.7 a retry that kept ALLOW_RETRY (none of the merged kernels did) would drop it again', () => {
+    const r = faultWhileReading(makeKernel(), FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_TRIED);
+    expect(r.ret & VM_FAULT_RETRY).toBe(VM_FAULT_RETRY);
+    expect(r.heldAfter).toBe(false);
+  });
+
+  it('since 4064b9827063 (retry-unlimited) a retry (FAULT_FLAG_TRIED) sleeps on the page lock holding mmap_lock and maps the page', () => {
+    const r = faultWhileReading(kernelWith(retryUnlimited), FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE | FAULT_FLAG_TRIED);
+    expect(r.ret & VM_FAULT_RETRY).toBe(0);
+    expect(r.heldAfter).toBe(true);
+  });
+
+  it('without ALLOW_RETRY the fault sleeps on the page lock and maps the page', () => {
+    const r = faultWhileReading(makeKernel(), 0);
+    expect(r.ret & VM_FAULT_RETRY).toBe(0);
+    expect(r.heldAfter).toBe(true);
   });
 });

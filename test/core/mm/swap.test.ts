@@ -4,8 +4,12 @@ import { gup_put_page } from '../../../src/core/mm/gup.js';
 import type { MmStruct } from '../../../src/core/mm/MmStruct.js';
 import type { Page } from '../../../src/core/mm/Page.js';
 import { shrink_page, type ReclaimResult } from '../../../src/core/mm/vmscan.js';
+import { read_swap_cache_async } from '../../../src/core/mm/swap.js';
+import type { Kernel } from '../../../src/core/Kernel.js';
+import type { KGen, Task } from '../../../src/core/sched/Task.js';
+import { skipSwapcache } from '../../../strategies/gup-cow/skip-swapcache.js';
 import { anonExclusive } from '../../../strategies/gup-cow/anon-exclusive.js';
-import { PS, filled, fork, gupOne, kernelWith, load, makeKernel, newProcess, present, runThread, store, swapPte } from '../helpers.js';
+import { PS, filled, fork, gupOne, hooksOf, kernelWith, load, makeKernel, newProcess, present, runThread, store, swapPte } from '../helpers.js';
 
 describe('reclaim of an anonymous page (shrink_page / try_to_unmap)', () => {
   it('an unshared page is written to swap and freed, leaving an exclusive swap pte', () => {
@@ -221,5 +225,96 @@ describe('anon-exclusive: reclaim does not unmap a pinned exclusive page (reclai
     });
     expect(result).toBe('swapcache');
     swapPte(mm, vma.start);
+  });
+});
+
+describe('swap-in from a disk (asynchronous) and from zram (SWP_SYNCHRONOUS_IO)', () => {
+  /** P writes its page and reclaim swaps it out; returns the swap entry. */
+  function* swappedOut(k: Kernel, t: Task, mm: MmStruct, vpn: number): KGen<number> {
+    yield* store(k, t, mm, vpn, 0x11, 0, 100);
+    expect(yield* shrink_page(k, t, present(mm, vpn).page)).toBe('freed');
+    return swapPte(mm, vpn).swp;
+  }
+
+  it('disk: the read completes on a device context; the faulting thread finds the page locked, drops mmap_lock and retries (VM_FAULT_RETRY)', () => {
+    const k = makeKernel();
+    const { mm, vma } = newProcess(k);
+    let seen: number[] = [];
+    runThread(k, function* (t) {
+      yield* swappedOut(k, t, mm, vma.start);
+      seen = yield* load(k, t, mm, vma.start);
+    });
+    expect(seen).toEqual([0, 100, 0x11, 100, PS, 0]);
+    expect(k.sched.tasks.map((t) => t.name)).toContain('dev.swap1');
+    expect(k.stats.faultRetries).toBe(1);
+    expect(present(mm, vma.start).page.swapcache).toBe(true);
+  });
+
+  it('disk: read_swap_cache_async() returns the new page still locked, in the swap cache; end_swap_bio_read() fills and unlocks it', () => {
+    const k = makeKernel();
+    const { mm, vma } = newProcess(k);
+    let page: Page | null = null;
+    let lockedAtReturn = false;
+    let dataAtReturn = -1;
+    runThread(k, function* (t) {
+      const entry = yield* swappedOut(k, t, mm, vma.start);
+      page = yield* read_swap_cache_async(k, t, entry, true, 'test', '');
+      lockedAtReturn = page!.lock.owner !== null;
+      dataAtReturn = page!.data.at(0);
+    });
+    expect(lockedAtReturn).toBe(true);
+    expect(dataAtReturn).toBe(0); // not read yet
+    expect(page!.lock.owner).toBeNull();
+    expect(page!.data.at(0)).toBe(0x11);
+    expect(page!.swapcache).toBe(true);
+  });
+
+  it('zram: the read completes in the faulting thread: no device context, no retry; through the swap cache without skip-swapcache', () => {
+    const k = makeKernel(undefined, { swapDevice: 'zram' });
+    const { mm, vma } = newProcess(k);
+    runThread(k, function* (t) {
+      yield* swappedOut(k, t, mm, vma.start);
+      yield* load(k, t, mm, vma.start);
+    });
+    expect(k.sched.tasks.some((t) => t.kernelThread)).toBe(false);
+    expect(k.stats.faultRetries).toBe(0);
+    expect(present(mm, vma.start).page.swapcache).toBe(true);
+  });
+
+  it('zram + skip-swapcache (4.15): a slot only this pte refers to is read into a page outside the swap cache, and the slot is freed', () => {
+    const k = makeKernel(hooksOf(skipSwapcache), { swapDevice: 'zram' });
+    const { mm, vma } = newProcess(k);
+    let entry = -1;
+    runThread(k, function* (t) {
+      entry = yield* swappedOut(k, t, mm, vma.start);
+      yield* load(k, t, mm, vma.start);
+    });
+    const { page } = present(mm, vma.start);
+    expect(page.swapcache).toBe(false);
+    expect(page.data.at(0)).toBe(0x11);
+    expect(page.refcount).toBe(1);
+    expect(k.swap.slots.has(entry)).toBe(false);
+  });
+
+  it('zram + skip-swapcache: a slot shared with a fork child (__swap_count 2) still goes through the swap cache', () => {
+    const k = makeKernel(hooksOf(skipSwapcache), { swapDevice: 'zram' });
+    const { mm, vma } = newProcess(k);
+    runThread(k, function* (t) {
+      yield* store(k, t, mm, vma.start, 0x11);
+      yield* fork(k, t, mm);
+      expect(yield* shrink_page(k, t, present(mm, vma.start).page)).toBe('freed');
+      yield* load(k, t, mm, vma.start);
+    });
+    expect(present(mm, vma.start).page.swapcache).toBe(true);
+  });
+
+  it('skip-swapcache does nothing on a disk', () => {
+    const k = makeKernel(hooksOf(skipSwapcache));
+    const { mm, vma } = newProcess(k);
+    runThread(k, function* (t) {
+      yield* swappedOut(k, t, mm, vma.start);
+      yield* load(k, t, mm, vma.start);
+    });
+    expect(present(mm, vma.start).page.swapcache).toBe(true);
   });
 });

@@ -240,7 +240,8 @@ describe('the enable write and the fault worker (async-giveup, the merged design
     expect(user_events(k).byMm.get(s.mm)!.enablers).toEqual([]);
     expect(user_events(k).events.get('E')!.refcnt).toBe(0);
     expect(byte(s.mm, s.vma.start, 0)).toBe(0x00);
-    expect(k.sched.tasks.filter((t) => t.kernelThread)).toHaveLength(1);
+    // One fault worker (the swap-in's disk read completes on a device context of its own).
+    expect(k.sched.tasks.filter((t) => t.kernelThread && t.name.startsWith('kworker'))).toHaveLength(1);
   });
 
   it('user_event_mm_fault_in() stops after 10 attempts without faulting', () => {
@@ -297,11 +298,12 @@ describe('what each strategy does when the memory is unmapped after registration
     expect(k.sched.tasks.some((t) => t.kernelThread)).toBe(false);
   });
 
-  it('kill-on-fault: the process using the mm gets SIGKILL', () => {
+  it('kill-on-fault: force_sig_mm() on an mm whose threads have all exited kills nobody', () => {
     const { k, end, victim } = unmappedThenEnabled([killOnFault]);
     expect(end.kind).toBe('done');
-    // P's task had already returned; the kill is recorded against its mm for the harness to judge.
+    // P's task had already returned: no task gets the signal, so no process was killed.
     expect(victim.state).toBe(2);
-    expect(user_events(k).kills.map((x) => x.mm.name)).toEqual(['P']);
+    expect(victim.fatal).toBe(false);
+    expect(user_events(k).kills).toEqual([]);
   });
 });

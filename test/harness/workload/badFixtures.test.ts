@@ -54,7 +54,7 @@ const BAD: [string, string][] = [
   ['unknown-family.yaml', '10:9: unknown family gup-cw (did you mean gup-cow?) (families: {FAMILIES})'],
   ['unknown-op-arg.yaml', '9:29: write: unknown key fil (did you mean fill?) (keys: at, off, len, fill)'],
   ['unknown-op.yaml', '9:11: unknown op wirte (did you mean write?) (ops: {OPS})'],
-  ['unknown-top-key.yaml', '3:1: top level: unknown key titel (did you mean title?) (keys: title, family, refs, page_size, arch, memory, processes, explore, expect)'],
+  ['unknown-top-key.yaml', '3:1: top level: unknown key titel (did you mean title?) (keys: title, family, refs, page_size, arch, memory, swap, processes, explore, expect)'],
   ['unknown-vma-key.yaml', '6:26: processes.P.vmas.buf: unknown key pags (did you mean pages?) (keys: type, pages, prot, file)'],
   ['wrong-handle-kind.yaml', '10:11: unpin: r1 is a dio handle, not a pin one'],
   ['wrong-type-pages.yaml', '6:33: processes.P.vmas.buf.pages: got the string "two" (expected a whole number 1..64)'],

@@ -30,6 +30,12 @@ describe('workload loader: bad input gets file:line:col and what is allowed', ()
     expect(w.processes[0]!.threads[0]!.ops[0]!.op).toBe('write');
   });
 
+  it('swap: the device behind swap is a disk unless the workload says zram; anything else is refused at the value', () => {
+    expect(workload(ok).swapDevice).toBe('disk');
+    expect(workload(`${ok}swap: { device: zram }\n`).swapDevice).toBe('zram');
+    expect(error(`${ok}swap: { device: nvme }\n`)).toMatch(/^bad\/x\.yaml:9:\d+: .*swap\.device.*disk.*zram/);
+  });
+
   it('YAML syntax errors name the position', () => {
     expect(error('title: [unclosed\nprocesses: {}\n')).toMatch(/^bad\/x\.yaml:\d+:\d+: YAML syntax/);
   });

@@ -171,14 +171,14 @@ function* copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma
   k.get_page(page);
   page_dup_rmap(page, dst, d.vpn);
   page.anonExclusive = false;
-  let write = s.write;
-  if (is_cow_mapping(vma) && s.write && !wrprotectFirst) {
+  const cow = is_cow_mapping(vma);
+  // The child's pte (nobody runs in the child yet: set it now, so that the rmap is whole).
+  d.setPresent(page, s.write && !cow, s.dirty);
+  if (cow && s.write && !wrprotectFirst) {
     // ptep_set_wrprotect() comes after the test: a lockless gup_fast may run in between.
     yield s.obj * 4 + WRITE;
     s.wrprotect();
-    write = false;
   }
-  d.setPresent(page, write, s.dirty);
   k.tracing && k.log(t, 'copy_present_pte', `share ${page} R/O (refcount ${page.refcount}, mapcount ${page.mapcount})`);
   return true;
 }

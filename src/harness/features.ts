@@ -21,6 +21,7 @@ export const FEATURE_IDS = [
   'madv-pageout',
   'shmem-punch-hole',
   'user-events',
+  'zram',
 ] as const;
 
 export type FeatureId = (typeof FEATURE_IDS)[number];

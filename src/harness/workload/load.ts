@@ -227,6 +227,8 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
       }
     }
   }
+  // A workload-level need: swap on zram (`swap: { device: zram }`).
+  if (f.swap?.device === 'zram') needs.push({ feature: 'zram', why: 'swap on a zram device', op: 'swap', pos: pos.of(['swap', 'device']) });
   const pageSize = f.page_size;
   const posted = new Set<string>();
   const awaited: OpNode[] = [];

@@ -33,6 +33,9 @@ describe('workload loader: bad input gets file:line:col and what is allowed', ()
   it('swap: the device behind swap is a disk unless the workload says zram; anything else is refused at the value', () => {
     expect(workload(ok).swapDevice).toBe('disk');
     expect(workload(`${ok}swap: { device: zram }\n`).swapDevice).toBe('zram');
+    // zram is a kernel feature (3.14): a timeline without it skips the workload.
+    expect(workload(`${ok}swap: { device: zram }\n`).needs.map((n) => n.feature)).toEqual(['zram']);
+    expect(workload(ok).needs).toEqual([]);
     expect(error(`${ok}swap: { device: nvme }\n`)).toMatch(/^bad\/x\.yaml:9:\d+: .*swap\.device.*disk.*zram/);
   });
 

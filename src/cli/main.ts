@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CompositionError } from '../core/Strategy.js';
@@ -48,7 +48,7 @@ function parseFormats(list: string): Reporter[] {
   if (names.length === 0) throw new UsageError(`--format needs at least one format (allowed: ${reporterNames().join(', ')})`);
   return uniqueInOrder(names).map((f) => {
     const r = getReporter(f);
-    if (r === undefined) throw new UsageError(`unknown --format ${f} (allowed: ${reporterNames().join(', ')})`);
+    if (r === undefined) throw new UsageError(`unknown --format ${f}${didYouMean(f, reporterNames())} (allowed: ${reporterNames().join(', ')})`);
     return r;
   });
 }
@@ -139,6 +139,14 @@ interface RunOpts {
   strategiesFrom?: string[];
 }
 
+/** One of `allowed`, as commander's .choices() says it, with a did-you-mean. */
+function choice<T extends string>(allowed: readonly T[]) {
+  return (v: string): T => {
+    if (!(allowed as readonly string[]).includes(v)) throw new InvalidArgumentError(`Allowed choices are ${allowed.join(', ')}.${didYouMean(v, allowed).replace(/^ \((.*)\)$/, ' $1')}`);
+    return v as T;
+  };
+}
+
 function commaList(v: string, prev: string[] = []): string[] {
   const items = v.split(',').map((x) => x.trim()).filter(Boolean);
   if (items.length === 0) throw new InvalidArgumentError('takes at least one name');
@@ -196,7 +204,7 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
   const strategies = asked ? reg.expandHost(asked) : undefined;
   if (asked?.includes(HOST)) process.stderr.write(`faultline: --strategy host is ${reg.hostKernel()!.name} (this machine runs Linux ${osRelease()})\n`);
   if (strategies) for (const s of strategies) reg.resolve(s);
-  if (o.family && !reg.families().includes(o.family)) throw new UsageError(`unknown --family ${o.family} (families: ${reg.families().join(', ')})`);
+  if (o.family && !reg.families().includes(o.family)) throw new UsageError(`unknown --family ${o.family}${didYouMean(o.family, reg.families())} (families: ${reg.families().join(', ')})`);
   const root = configsRoot();
   const loaded = loadWorkloads(paths.length ? resolveWorkloadArgs(paths, root) : [root], root, reg);
   const workloads = o.filter?.length ? filterWorkloads(loaded, o.filter) : loaded;
@@ -318,7 +326,7 @@ function addRunOptions(c: Command): Command {
     .option('--strategy <names>', 'strategies or kernels to run, comma-separated (compose with +; host = the newest kernel timeline not newer than uname -r); default: the family\'s and every kernel')
     .option('--family <name>', 'only workloads of this family (default: every family; faultline list families)')
     .option('-t, --filter <patterns>', 'only workloads whose id contains PATTERN or matches it as a glob (*, ?); comma-separated', commaList)
-    .addOption(new Option('--explore <mode>', "exploration (default: each workload's explore.mode, exhaustive unless it says otherwise; exhaustive is DPOR, dfs the same bound without reduction)").choices(['exhaustive', 'dfs', 'random', 'pct', 'dpor']))
+    .option('--explore <mode>', "exploration (default: each workload's explore.mode, exhaustive unless it says otherwise; exhaustive is DPOR, dfs the same bound without reduction); one of exhaustive, dfs, random, pct, dpor", choice(['exhaustive', 'dfs', 'random', 'pct', 'dpor']))
     .option('--budget <n>', "executions per workload × strategy (default: each workload's explore.budget)", positiveInt('--budget'))
     .option('--seed <n>', "seed for random and pct exploration (default: each workload's explore.seed)", nonNegativeInt('--seed'))
     .option('--preemptions <n>', "preemption bound for exhaustive exploration, or `unbounded` (every interleaving) (default: each workload's explore.preemptions)", preemptionBound)

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ALL_READINGS, ALL_STRATEGIES } from '../../strategies/index.js';
 import { CompositionError, compose, type Kernel, type Reading, type Strategy } from '../core/Strategy.js';
 import { WorkloadError, didYouMean } from './workload/WorkloadError.js';
+import type { SourcePos } from './workload/types.js';
 import { release as osRelease } from 'node:os';
 import { FEATURE_IDS, compareVersions, parseVersion, skipReason, type FeatureInfo } from './features.js';
 import type { Workload } from './workload/types.js';
@@ -21,6 +22,9 @@ export interface KernelTimeline {
   refs: string[];
   /** Ids of the features it has (FeatureInfo in `Registry.features`). */
   features: string[];
+  /** Where kernels.yaml defines it, and each of its strategies: for errors found when it is composed. */
+  pos?: SourcePos;
+  strategyPos?: SourcePos[];
 }
 
 const commit = z.string().regex(/^[0-9a-f]{12,40}$/, 'a commit id: 12 to 40 lowercase hex digits');
@@ -64,7 +68,15 @@ export class Registry {
     for (const s of strategies) this.strategies.set(s.name, s);
     for (const f of features) this.features.set(f.id, f);
     for (const k of kernels) this.kernels.set(k.name, k);
-    for (const k of kernels) this.resolve(k.name);
+    for (const k of kernels) {
+      try {
+        this.resolve(k.name);
+      } catch (e) {
+        if (k.pos === undefined || !(e instanceof UnknownStrategyError || e instanceof CompositionError)) throw e;
+        const unknown = k.strategies.findIndex((n) => !this.strategies.has(n));
+        throw new WorkloadError((unknown >= 0 ? k.strategyPos?.[unknown] : undefined) ?? k.pos, e.message.startsWith(`kernel ${k.name}`) ? e.message : `kernel ${k.name}: ${e.message}`);
+      }
+    }
     for (const r of readings) {
       this.resolve(r.spec);
       this.readings.set(r.spec, r);
@@ -153,10 +165,21 @@ export class Registry {
   /** Resolve `a`, `a+b`, or a kernel name; throws UnknownStrategyError or CompositionError. */
   resolve(spec: string): Kernel {
     const parts: Strategy[] = [];
+    // Which name brought each strategy in: a strategy named twice (a+a, or v5.9+refcount-reuse when
+    // v5.9 has it) would run a column whose name claims a composition that is not there.
+    const via = new Map<Strategy, string>();
+    const add = (s: Strategy, from: string) => {
+      const prev = via.get(s);
+      if (prev !== undefined) {
+        throw new CompositionError(prev === s.name && from === s.name ? `${spec} names ${s.name} twice` : `${spec}: ${prev === s.name ? from : prev} already has ${s.name}${prev === s.name || from === s.name ? '' : ` (so does ${from})`}`);
+      }
+      via.set(s, from);
+      parts.push(s);
+    };
     for (const name of spec.split('+')) {
       const s = this.strategies.get(name);
       if (s) {
-        parts.push(s);
+        add(s, name);
         continue;
       }
       const k = this.kernels.get(name);
@@ -164,14 +187,13 @@ export class Registry {
         for (const n of k.strategies) {
           const ks = this.strategies.get(n);
           if (!ks) throw new UnknownStrategyError(`kernel ${k.name} names unknown strategy ${n}${didYouMean(n, this.strategies.keys())}`);
-          parts.push(ks);
+          add(ks, k.name);
         }
         continue;
       }
-      throw new UnknownStrategyError(`unknown strategy ${name}${didYouMean(name, [...this.strategies.keys(), ...this.kernels.keys()])} (see faultline list strategies)`);
+      throw new UnknownStrategyError(`unknown strategy ${name === '' ? "'' (an empty name between + signs)" : name}${didYouMean(name, [...this.strategies.keys(), ...this.kernels.keys()])} (see faultline list strategies)`);
     }
-    const uniq = [...new Set(parts)];
-    return compose(spec, uniq);
+    return compose(spec, parts);
   }
 
   /** For the workload loader: null if the name resolves. */
@@ -221,7 +243,9 @@ export function loadKernels(file: string): KernelsConfig {
     if (missing.length > 0 && byId.size > 0) {
       throw new WorkloadError(at(['kernels', name]), `kernels.${name}: ${version} has ${missing.map((f) => `${f.id} (${f.since})`).join(', ')}: list ${missing.length === 1 ? 'it' : 'them'} under features:`);
     }
-    kernels.push({ name, version, summary: k.summary, strategies: k.strategies, refs: k.refs, features: k.features });
+    const twice = k.strategies.find((s, i) => k.strategies.indexOf(s) !== i);
+    if (twice !== undefined) throw new WorkloadError(at(['kernels', name, 'strategies', k.strategies.lastIndexOf(twice)]), `kernels.${name}.strategies: ${twice} is listed twice`);
+    kernels.push({ name, version, summary: k.summary, strategies: k.strategies, refs: k.refs, features: k.features, pos: at(['kernels', name]), strategyPos: k.strategies.map((_, i) => at(['kernels', name, 'strategies', i])) });
   }
   // Every feature an op can ask for must be defined, or a skip could not say when the kernel got it.
   if (kernels.length > 0) {

@@ -90,7 +90,7 @@ describe('reports and the gate', () => {
     const r = faultline('merge', junk);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/results\.json:1:1: not a faultline results\.json/);
-    expect(faultline('run', ...SMALL, '--format', 'pdf').err).toMatch(/unknown --format pdf \(allowed: md, summary, json, html, junit, tap, text\)/);
+    expect(faultline('run', ...SMALL, '--format', 'pdf').err).toMatch(/unknown --format pdf (\(did you mean \w+\?\) )?\(allowed: md, summary, json, html, junit, tap, text\)/);
     expect(faultline('run', ...SMALL, '--shard', '0/2').code).toBe(2);
   });
 });

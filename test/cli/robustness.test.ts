@@ -30,7 +30,7 @@ describe('CLI misuse is exit 2 with one line', () => {
   const cases: [string[], RegExp][] = [
     [['run', W, '--strategy', 'nope'], /^faultline: unknown strategy nope \(see faultline list strategies\)\n$/],
     [['run', W, '--strategy', 'fork-copy+anon-exclusive'], /^faultline: strategies fork-copy and anon-exclusive both override the hook forkMustCopy; they cannot be composed\n$/],
-    [['run', W, '--explore', 'bfs'], /^faultline: option '--explore <mode>' argument 'bfs' is invalid\. Allowed choices are exhaustive, dfs, random, pct, dpor\.\n$/],
+    [['run', W, '--explore', 'bfs'], /^faultline: option '--explore <mode>' argument 'bfs' is invalid\. Allowed choices are exhaustive, dfs, random, pct, dpor\. did you mean dfs\?\n$/],
     [['run', W, '--budget', '0'], /^faultline: option '--budget <n>' argument '0' is invalid\. --budget takes a whole number of at least 1\n$/],
     [['run', W, '--shard', '3/2'], /^faultline: option '--shard <I\/N>' argument '3\/2' is invalid\. --shard 3\/2: I must be between 1 and N, and N at least 1\n$/],
     [['run', W, '--shard', '0/2'], /--shard 0\/2: I must be between 1 and N/],

@@ -5,11 +5,18 @@ import type { Handle, Proc } from '../runtime/Proc.js';
 
 export type UffdHandle = Extract<Handle, { kind: 'uffd' }>;
 
-export function uffdHandle(proc: Proc, name: string): UffdHandle {
+/**
+ * The userfaultfd a handle names, or null when no thread has opened it yet: another thread's
+ * uffd_register may not have run in this interleaving, and the ioctl then fails as on a file
+ * descriptor that is not open (EBADF), a result the workload may allow or is judged by.
+ */
+export function uffdHandle(proc: Proc, name: string): UffdHandle | null {
   const h = proc.handles.get(name);
-  if (h === undefined || h.kind !== 'uffd') throw new Error(`${proc.name} has no userfaultfd ${name}`);
-  return h;
+  return h !== undefined && h.kind === 'uffd' ? h : null;
 }
+
+/** What an op on a userfaultfd not opened yet returns. */
+export const NOT_OPEN = 'EBADF';
 
 /** The process whose mm a context belongs to (a fork child's, for contexts from UFFD_EVENT_FORK). */
 export function procOfCtx(ex: Execution, ctx: UserfaultfdCtx): Proc | null {

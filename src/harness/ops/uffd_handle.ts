@@ -3,7 +3,7 @@ import { mcontinue_atomic_pte, mcopy_atomic, mwriteprotect_range } from '../../c
 import { userfaultfd_read, wake_userfault } from '../../core/uffd/userfaultfd.js';
 import { defineOp } from './OpDef.js';
 import { byte, name } from './common.js';
-import { oracleFill, procOfCtx, uffdHandle } from './uffdCommon.js';
+import { oracleFill, procOfCtx, NOT_OPEN, uffdHandle } from './uffdCommon.js';
 
 /**
  * A monitor thread: read(2) messages from the userfaultfd (and from the children's contexts that
@@ -27,6 +27,7 @@ export const uffd_handle = defineOp({
     a.resolve === 'continue' ? [{ feature: 'uffd-minor-shmem', why: 'UFFDIO_CONTINUE' }] : a.resolve === 'unprotect' ? [{ feature: 'uffd-wp', why: 'UFFDIO_WRITEPROTECT' }] : [],
   *run({ k, t, proc, ex }, a) {
     const h = uffdHandle(proc, a.uffd);
+    if (h === null) return NOT_OPEN;
     const ev = a.until !== undefined ? ex.event(a.until) : null;
     let left = a.count ?? (a.until !== undefined ? Infinity : 1);
     while (left > 0) {

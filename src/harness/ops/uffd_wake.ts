@@ -3,7 +3,7 @@ import { wake_userfault } from '../../core/uffd/userfaultfd.js';
 import { defineOp } from './OpDef.js';
 import { at, len, name, off } from './common.js';
 import { pageSpan } from './span.js';
-import { uffdHandle } from './uffdCommon.js';
+import { NOT_OPEN, uffdHandle } from './uffdCommon.js';
 
 export const uffd_wake = defineOp({
   name: 'uffd_wake',
@@ -14,7 +14,9 @@ export const uffd_wake = defineOp({
     const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
     if (s === null) return 'EINVAL';
     k.stats.syscalls++;
-    yield* wake_userfault(k, t, uffdHandle(proc, a.uffd).ctx, s.start, s.end);
+    const h = uffdHandle(proc, a.uffd);
+    if (h === null) return NOT_OPEN;
+    yield* wake_userfault(k, t, h.ctx, s.start, s.end);
     return null;
   },
 });

@@ -3,7 +3,7 @@ import { mwriteprotect_range } from '../../core/uffd/mcopy.js';
 import { defineOp } from './OpDef.js';
 import { at, len, name, off } from './common.js';
 import { pageSpan } from './span.js';
-import { uffdHandle } from './uffdCommon.js';
+import { NOT_OPEN, uffdHandle } from './uffdCommon.js';
 
 export const uffd_writeprotect = defineOp({
   name: 'uffd_writeprotect',
@@ -15,7 +15,9 @@ export const uffd_writeprotect = defineOp({
     const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
     if (s === null) return 'EINVAL';
     if (!a.wp) ex.uffd.unprotect(proc.mm, s.start, s.end);
-    const err = yield* mwriteprotect_range(k, t, uffdHandle(proc, a.uffd).ctx, s.start, s.end, a.wp);
+    const h = uffdHandle(proc, a.uffd);
+    if (h === null) return NOT_OPEN;
+    const err = yield* mwriteprotect_range(k, t, h.ctx, s.start, s.end, a.wp);
     if (err === null && a.wp) ex.uffd.protect(proc.mm, s.start, s.end);
     return err;
   },

@@ -4,6 +4,7 @@ import type { Kernel as StrategyKernel } from '../../core/Strategy.js';
 import { pipe_release } from '../../core/io/pipe.js';
 import { unpin_user_pages } from '../../core/io/pin.js';
 import { exit_mmap, insert_vma } from '../../core/mm/mmap.js';
+import { shownFile } from '../workload/shownFile.js';
 import { shmem_evict_all, shmem_file } from '../../core/shmem/shmem.js';
 import { dup_mmap } from '../../core/mm/fork.js';
 import { PTE_PRESENT, PTE_SWAP } from '../../core/mm/Pte.js';
@@ -214,7 +215,10 @@ export class Execution {
   }
 
   private startThreads(proc: Proc, decl: ProcessDecl): void {
-    for (const th of decl.threads) {
+    // A process with no threads of its own (a child that only holds its copy of the parent's
+    // memory) exits at once, as a real child that returns from main does: its mm is torn down.
+    const threads = decl.threads.length > 0 ? decl.threads : [{ name: 'main', ops: [] }];
+    for (const th of threads) {
       proc.live++;
       const task = this.k.sched.spawn(`${proc.name}.${th.name}`, proc, false, (t) => this.userThread(proc, t, th));
       proc.tasks.push(task);
@@ -241,8 +245,8 @@ export class Execution {
       k.tracing && k.log(t, node.op, `-> ${res}`);
       const killed = res === 'SIGKILL' && t.fatal;
       if (!killed && !node.allow.includes(res)) {
-        if (SIGBUS_LIKE.has(res)) this.violate('spurious-sigbus', `${t.name}: ${node.op} (${node.pos.file}:${node.pos.line}) got ${res}`);
-        else this.violate('unexpected-error', `${t.name}: ${node.op} (${node.pos.file}:${node.pos.line}) got ${res}`);
+        if (SIGBUS_LIKE.has(res)) this.violate('spurious-sigbus', `${t.name}: ${node.op} (${shownFile(node.pos.file, this.w.id)}:${node.pos.line}) got ${res}`);
+        else this.violate('unexpected-error', `${t.name}: ${node.op} (${shownFile(node.pos.file, this.w.id)}:${node.pos.line}) got ${res}`);
       }
       if (FATAL.has(res)) {
         for (const o of proc.tasks) if (o !== t) this.kill(o);

@@ -1,3 +1,5 @@
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KernelBug } from '../../core/bug.js';
 import { baselineHooks, type HookName, type Hooks } from '../../core/hooks.js';
 import type { Kernel as Machine } from '../../core/Kernel.js';
@@ -16,8 +18,23 @@ export class StrategyFault extends Error {
     this.name = 'StrategyFault';
     // Keep where in the strategy it happened (the cause's frames), under our one-line message.
     const frames = cause instanceof Error && cause.stack ? cause.stack.split('\n').filter((l) => /^\s+at /.test(l)) : [];
-    this.stack = [this.message, ...frames].join('\n');
+    this.stack = [this.message, ...strategyFrames(frames)].join('\n');
   }
+}
+
+/** This package's own code: its frames say nothing about the strategy, and their paths are this machine's. */
+const HERE = fileURLToPath(import.meta.url);
+const OWN = HERE.slice(0, HERE.lastIndexOf(`${sep}src${sep}harness${sep}`)).replace(new RegExp(`\\${sep}dist$`), '') + sep;
+
+/**
+ * The frames of the strategy's code only, its paths relative to the current folder: results.json
+ * holds them, and it is compared across machines and read in pull requests.
+ */
+function strategyFrames(frames: string[]): string[] {
+  const cwd = process.cwd() + sep;
+  return frames
+    .filter((l) => !l.includes('node:internal') && !l.replace('file://', '').includes(OWN + 'dist' + sep) && !l.replace('file://', '').includes(OWN + 'src' + sep))
+    .map((l) => l.replace(/file:\/\//g, '').split(cwd).join(''));
 }
 
 const isGenerator = (f: unknown) => typeof f === 'function' && f.constructor.name === 'GeneratorFunction';

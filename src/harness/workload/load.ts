@@ -18,7 +18,7 @@ export interface Catalog {
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-export const ERRNOS = ['EFAULT', 'ENOMEM', 'EINTR', 'EINVAL', 'EAGAIN', 'EBUSY', 'EEXIST', 'EADDRINUSE', 'ENOENT', 'ESRCH', 'SIGBUS', 'SIGSEGV', 'SIGKILL', 'OOM'];
+export const ERRNOS = ['EFAULT', 'ENOMEM', 'EINTR', 'EINVAL', 'EAGAIN', 'EBUSY', 'EEXIST', 'EADDRINUSE', 'ENOENT', 'ESRCH', 'EBADF', 'SIGBUS', 'SIGSEGV', 'SIGKILL', 'OOM'];
 
 type Path = (string | number)[];
 
@@ -161,6 +161,11 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
       }),
     }));
     processes.push({ name: pname, vmas, threads, forkedBy: null });
+  }
+  // A workload in which no thread does anything explores one empty execution and passes on every
+  // kernel: a pass that tested nothing.
+  if (!processes.some((p) => p.threads.some((th) => th.ops.length > 0))) {
+    throw new WorkloadError(pos.of(['processes']), 'processes: no thread has an op, so nothing would be tested (declare threads: { NAME: [op, ...] } under a process)');
   }
   const byName = new Map(processes.map((p) => [p.name, p]));
 

@@ -12,11 +12,11 @@ export const dio_read = defineOp({
   needs: (a) => (a.gup === 'pin' ? [{ feature: 'pin-user-pages', why: 'gup: pin (FOLL_PIN)' }] : []),
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
+    // Submission: the DMA goes to the pages GUP takes now (a discard after this start may have missed them).
+    const t0 = ex.oracle.start(proc.name, w.vma, true, w.off, w.len);
     const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: true, addr: w.addr, len: w.len, pin: a.gup === undefined ? null : a.gup === 'pin', fill: a.fill, chunks: a.chunks }, {
-      dmaToMemory: (c) => {
-        const now = ex.oracle.instant(proc.name, w.vma, w.off + c.off, c.len);
-        ex.oracle.write(proc.name, w.vma, w.off + c.off, c.len, a.fill, now, now, 'dma');
-      },
+      // The device writes the pages GUP took at submission, whatever became of the mapping since.
+      dmaToMemory: (c) => ex.oracle.dma(proc.name, w.vma, w.off + c.off, c.len, a.fill, t0),
     });
     if (typeof r === 'string') return r;
     proc.handles.set(a.as, { kind: 'dio', req: r, vma: w.vma, off: w.off, len: w.len });

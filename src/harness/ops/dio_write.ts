@@ -19,7 +19,7 @@ export const dio_write = defineOp({
     const r = yield* blockdev_direct_IO(k, t, proc.mm, { id: a.as, read: false, addr: w.addr, len: w.len, pin: a.gup === undefined ? null : a.gup === 'pin', fill: 0, chunks: a.chunks }, {
       dmaFromMemory: (c, data) => {
         const cw = { vma: w.vma, off: w.off + c.off, len: c.len, addr: w.addr + c.off };
-        ex.observe(proc, cw, data, t0, ex.oracle.end(proc.name, w.vma, false, cw.off, cw.len), 'device', `the disk write ${a.as}`);
+        ex.observe(proc, cw, data, t0, ex.oracle.end(proc.name, w.vma, false, cw.off, cw.len), 'device', `the disk write ${a.as}`, t0);
       },
     });
     if (typeof r === 'string') return r;

@@ -11,9 +11,11 @@ export const pin = defineOp({
   needs: () => [{ feature: 'pin-user-pages', why: 'pin_user_pages (FOLL_PIN)' }],
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
+    // The pages the device will read and write through are taken from here on.
+    const t0 = ex.oracle.start(proc.name, w.vma, false, w.off, w.len);
     const r = yield* pin_user_pages(k, t, proc.mm, { addr: w.addr, len: w.len, write: a.write, fast: a.fast, longterm: a.longterm });
     if (typeof r === 'string') return r;
-    proc.handles.set(a.as, { kind: 'pin', pin: r, vma: w.vma, off: w.off, len: w.len, write: a.write });
+    proc.handles.set(a.as, { kind: 'pin', pin: r, vma: w.vma, off: w.off, len: w.len, write: a.write, t0 });
     return null;
   },
 });

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { pin_device_write } from '../../core/io/pin.js';
 import { defineOp } from './OpDef.js';
 import { byte, name } from './common.js';
-import { checkPinCoherent } from './pinCheck.js';
 
 /** The device writes `fill` through the pin: the process must see it afterwards. */
 export const pin_write = defineOp({
@@ -16,9 +15,7 @@ export const pin_write = defineOp({
     if (h?.kind !== 'pin' || h.pin.released) return 'EINVAL';
     if (!h.write) return 'EFAULT';
     yield* pin_device_write(k, t, h.pin, h.off % k.pageSize, h.len, a.fill);
-    const now = ex.oracle.instant(proc.name, h.vma, h.off, h.len);
-    ex.oracle.write(proc.name, h.vma, h.off, h.len, a.fill, now, now, 'dma');
-    checkPinCoherent(c, h, `pin_write ${a.pin}`);
+    ex.oracle.dma(proc.name, h.vma, h.off, h.len, a.fill, h.t0);
     return null;
   },
 });

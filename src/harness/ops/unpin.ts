@@ -1,7 +1,6 @@
 import { unpin_user_pages } from '../../core/io/pin.js';
 import { defineOp } from './OpDef.js';
 import { name } from './common.js';
-import { checkPinCoherent } from './pinCheck.js';
 
 export const unpin = defineOp({
   name: 'unpin',
@@ -13,7 +12,6 @@ export const unpin = defineOp({
     yield* [];
     const h = proc.handles.get(id);
     if (h?.kind !== 'pin' || h.pin.released) return 'EINVAL';
-    checkPinCoherent(c, h, `unpin ${id}`);
     unpin_user_pages(k, h.pin);
     return null;
   },

@@ -22,6 +22,8 @@ export interface WriteRec {
   kind: WriteKind;
   /** Can this write hide older ones? Not for writes that overlapped the fork that copied them. */
   definite: boolean;
+  /** A device write into memory the process had thrown away: allowed, never owed (never "lost"). */
+  orphaned?: boolean;
 }
 
 export interface Segment {

@@ -238,12 +238,61 @@ export class Oracle {
   }
 
   /** `definite: false`: the write may not have happened (it faulted part way), so it hides nothing. */
-  write(proc: string, vma: string, off: number, len: number, value: number, start: number, end: number, kind: WriteKind, definite = true): void {
+  write(proc: string, vma: string, off: number, len: number, value: number, start: number, end: number, kind: WriteKind, definite = true, orphaned = false): void {
     const r: WriteRec = { id: this.nextId++, lo: off, hi: off + len, value, start, end, origin: proc, kind, definite };
+    if (orphaned) r.orphaned = true;
     const m = this.mapping(proc, vma);
     m.add(r);
     if (off + len > m.size) m.size = off + len;
     this.touchMem(proc, vma, WE, off, off + len);
+  }
+
+  /**
+   * Pieces of [lo, hi) of a mapping that were thrown away (MADV_DONTNEED, munmap, a hole punch: a
+   * `zap` or `unmap` record) by an operation that ended after `since` (so it may have taken effect
+   * after the I/O took its pages), each with when the earliest such operation started; what is left
+   * of [lo, hi) is not listed.
+   */
+  discarded(proc: string, vma: string, lo: number, hi: number, since: number): { lo: number; hi: number; at: number; unmapped: boolean }[] {
+    const m = this.mapping(proc, vma);
+    const ds = m.recs.filter((r) => (r.kind === 'zap' || r.kind === 'unmap') && r.end > since && r.lo < hi && r.hi > lo);
+    if (ds.length === 0) return [];
+    const cuts = [lo, hi];
+    for (const r of ds) cuts.push(Math.max(lo, r.lo), Math.min(hi, r.hi));
+    cuts.sort((a, b) => a - b);
+    const out: { lo: number; hi: number; at: number; unmapped: boolean }[] = [];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const a = cuts[i]!;
+      const b = cuts[i + 1]!;
+      if (a === b) continue;
+      let at = Infinity;
+      let unmapped = false;
+      for (const r of ds) {
+        if (r.lo > a || r.hi < b) continue;
+        at = Math.min(at, r.start);
+        if (r.kind === 'unmap') unmapped = true;
+      }
+      if (at !== Infinity) out.push({ lo: a, hi: b, at, unmapped });
+    }
+    return out;
+  }
+
+  /**
+   * A device wrote `value` into [off, off+len) of the process's memory through the pages its I/O
+   * took at `since` (submission, or the pin). Where the process threw that memory away after `since`
+   * (a zap or an unmap), the device wrote the page GUP took, which the process no longer maps:
+   * either outcome is allowed there, so the write overlaps the discard in time and hides nothing;
+   * where it unmapped the range the process can see nothing of it at all.
+   */
+  dma(proc: string, vma: string, off: number, len: number, value: number, since: number): void {
+    const now = this.instant(proc, vma, off, len);
+    let at = off;
+    for (const d of this.discarded(proc, vma, off, off + len, since)) {
+      if (d.lo > at) this.write(proc, vma, at, d.lo - at, value, now, now, 'dma');
+      if (!d.unmapped) this.write(proc, vma, d.lo, d.hi - d.lo, value, d.at, now, 'dma', false, true);
+      at = d.hi;
+    }
+    if (at < off + len) this.write(proc, vma, at, off + len - at, value, now, now, 'dma');
   }
 
   fork(parent: string, child: string, t0: number, t1: number): void {
@@ -296,10 +345,25 @@ export class Oracle {
    * Judge an observation of `data` at [off, off+len) of a mapping during [t0, t1]. Returns the first
    * byte that the process was not entitled to see, classified.
    */
-  check(proc: string, vma: string, off: number, len: number, data: Runs, t0: number, t1: number, channel: Channel, what: string): Mismatch | null {
+  check(proc: string, vma: string, off: number, len: number, data: Runs, t0: number, t1: number, channel: Channel, what: string, since?: number): Mismatch | null {
     const m = this.mapping(proc, vma);
     this.touchMem(proc, vma, OE, off, off + len);
-    const segs = m.segments(off, off + len, t0, t1);
+    let segs = m.segments(off, off + len, t0, t1);
+    if (since !== undefined) {
+      // A device reading through pages its I/O took at `since`: where the process threw that memory
+      // away since, the device still reads the page it took, which held what the memory held then.
+      const ds = this.discarded(proc, vma, off, off + len, since);
+      if (ds.length > 0) {
+        segs = [];
+        let at = off;
+        for (const d of ds) {
+          if (d.lo > at) segs.push(...m.segments(at, d.lo, t0, t1));
+          segs.push(...m.segments(d.lo, d.hi, Math.min(t0, d.at), t1));
+          at = d.hi;
+        }
+        if (at < off + len) segs.push(...m.segments(at, off + len, t0, t1));
+      }
+    }
     let masks: Map<number, number> | null = null;
     for (const e of this.enables.get(proc) ?? []) {
       if (e.vma !== vma || e.byte < off || e.byte >= off + len) continue;
@@ -352,8 +416,11 @@ export class Oracle {
         }
       }
     }
-    const lost = allowed.find((r) => r.kind === 'dma' && r.value !== v);
-    if ((channel === 'cpu' || channel === 'final') && lost) {
+    // The process's own DMA is missing from what it (or a device reading its memory) sees: the read
+    // was lost, whichever way it is looked at. Only a device seeing something else than the
+    // process's memory holds, with no DMA of its own to account for it, is pin-incoherent.
+    const lost = allowed.find((r) => r.kind === 'dma' && !r.orphaned && r.value !== v);
+    if ((channel === 'cpu' || channel === 'final' || channel === 'device') && lost) {
       return { invariant: 'lost-dio-read', message: `${what} saw ${hex(v)} at ${at}; the DMA of ${proc}'s own I/O put ${hex(lost.value)} there` };
     }
     if (channel === 'device') {

@@ -176,13 +176,16 @@ export class Execution {
     return { vma: at, off, len: len ?? size - off, addr: pl.start * this.w.pageSize + off };
   }
 
-  /** Judge an observation of user memory; records the violation if any. */
-  observe(proc: Proc, w: Where, data: Runs, t0: number, t1: number, channel: Channel, what: string): void {
+  /**
+   * Judge an observation of user memory; records the violation if any. `since`: a device reading
+   * through pages its I/O took then (judged against those pages where the process discarded them).
+   */
+  observe(proc: Proc, w: Where, data: Runs, t0: number, t1: number, channel: Channel, what: string, since?: number): void {
     if (channel !== 'final') {
       const i = this.runningOp.get(this.k.sched.current!);
       if (i !== undefined) this.outcome.bytes[i] = data;
     }
-    const m = this.oracle.check(proc.name, w.vma, w.off, w.len, data, t0, t1, channel, what);
+    const m = this.oracle.check(proc.name, w.vma, w.off, w.len, data, t0, t1, channel, what, since);
     if (m !== null) this.violate(m.invariant, m.message);
   }
 

@@ -23,7 +23,8 @@ export interface Placement {
 export type Handle =
   | { kind: 'dio'; req: DioRequest; vma: string; off: number; len: number }
   | { kind: 'pipe'; buf: PipeBuffer; vma: string; off: number; len: number; t0: number }
-  | { kind: 'pin'; pin: PinHandle; vma: string; off: number; len: number; write: boolean }
+  /** `t0`: when the pin was asked for; the device reads and writes the pages taken then. */
+  | { kind: 'pin'; pin: PinHandle; vma: string; off: number; len: number; write: boolean; t0: number }
   /** A registered user_events enable bit: the kernel's (addr, bit) for unregister, and the oracle's record. */
   | { kind: 'user_event'; event: string; addr: number; bit: number; bitRec: EnableBit }
   /** A userfaultfd, and the children's contexts its monitor learnt from UFFD_EVENT_FORK. */

@@ -64,6 +64,65 @@ describe('the oracle: what a process may observe', () => {
     expect(o.check('P', 'buf', 0, 16, runs(0, 16, 0x00), 3, 4, 'device', 'dev')?.invariant).toBe('pin-incoherent');
   });
 
+  it("a device reading the process's memory without the process's own DMA in it is a lost O_DIRECT read, not pin-incoherent", () => {
+    const o = new Oracle();
+    o.map('P', 'buf', 4096);
+    o.write('P', 'buf', 0, 4096, 0xaa, 3, 3, 'dma');
+    // A later O_DIRECT write (or pin_read) of the buffer: the device sees what the CPU would, the DMA is missing.
+    expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0x00), 4, 5, 'device', 'disk write')?.invariant).toBe('lost-dio-read');
+  });
+
+  describe('I/O into memory the process threw away (issue 13)', () => {
+    // P writes 0x11 [1,2]; an O_DIRECT read is submitted at 3; P zaps the buffer [4,5]; the DMA lands at 6.
+    const zapped = () => {
+      const o = new Oracle();
+      o.map('P', 'buf', 4096);
+      o.write('P', 'buf', 0, 4096, 0x11, 1, 2, 'cpu');
+      o.now(); // 3: submission
+      o.now();
+      o.write('P', 'buf', 0, 4096, 0, 4, 5, 'zap');
+      while (o.now() < 5);
+      o.dma('P', 'buf', 0, 4096, 0xaa, 3);
+      return o;
+    };
+    it('the DMA that lands after the zap may or may not be seen; the data before the zap may not', () => {
+      const o = zapped();
+      expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0x00), 10, 11, 'cpu', 'r')).toBeNull();
+      expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0xaa), 10, 11, 'cpu', 'r')).toBeNull();
+      expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0x11), 10, 11, 'cpu', 'r')?.invariant).toBe('user-memory-corruption');
+    });
+    it('a DMA submitted after the zap ended is an ordinary DMA: not seeing it is a lost read', () => {
+      const o = zapped();
+      o.dma('P', 'buf', 0, 4096, 0xbb, 8);
+      expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0x00), 20, 21, 'cpu', 'r')?.invariant).toBe('lost-dio-read');
+    });
+    it('only the zapped part of a DMA is let off', () => {
+      const o = new Oracle();
+      o.map('P', 'buf', 8192);
+      o.now(); // 1: submission
+      o.write('P', 'buf', 4096, 4096, 0, 2, 3, 'zap');
+      o.dma('P', 'buf', 0, 8192, 0xaa, 1);
+      expect(o.check('P', 'buf', 0, 8192, runs(0, 4096, 0xaa, 4096, 8192, 0x00), 10, 11, 'cpu', 'r')).toBeNull();
+      expect(o.check('P', 'buf', 0, 8192, runs(0, 8192, 0x00), 10, 11, 'cpu', 'r')?.invariant).toBe('lost-dio-read');
+    });
+    it('a DMA into an unmapped buffer is not the process\'s to see at all', () => {
+      const o = new Oracle();
+      o.map('P', 'buf', 4096);
+      o.now();
+      o.write('P', 'buf', 0, 4096, -1, 2, 3, 'unmap');
+      o.dma('P', 'buf', 0, 4096, 0xaa, 1);
+      expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0x00), 10, 11, 'final', 'exit')).toBeNull();
+    });
+    it('a device reading through an older pin is judged against the page it pinned, where the process zapped it', () => {
+      const o = zapped();
+      // The pin was taken at 3, before the zap: the pinned page still holds 0x11 (or the DMA's 0xAA).
+      expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0x11), 10, 11, 'device', 'pin_read', 3)).toBeNull();
+      expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0x33), 10, 11, 'device', 'pin_read', 3)?.invariant).toBe('pin-incoherent');
+      // Pinned after the zap: the device must see what the process sees.
+      expect(o.check('P', 'buf', 0, 4096, runs(0, 4096, 0x11), 10, 11, 'device', 'pin_read', 9)?.invariant).toBe('pin-incoherent');
+    });
+  });
+
   it('unmapped memory is not judged', () => {
     const o = new Oracle();
     o.map('P', 'buf', 4096);

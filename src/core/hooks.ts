@@ -9,8 +9,11 @@ import { FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_TRIED, FAULT_FLAG_WRITE, VM_FAULT_RE
 import type { Errno } from './mm/gup.js';
 import { align_addr_bit, user_reg_get, type BitopTarget, type EnablerSpec, type FixupFailedAction, type UserReg } from './trace/user_events.js';
 
-/** GUP callers whose entry point may pass `locked` (get_user_pages_locked/unlocked, f0818f472d8d). */
-export type GupCaller = 'odirect' | 'kvm';
+/**
+ * GUP callers whose entry point may pass `locked` (get_user_pages_locked/unlocked, f0818f472d8d):
+ * O_DIRECT's slow path, KVM's hva_to_pfn, process_vm_readv (get_user_pages_remote with &locked).
+ */
+export type GupCaller = 'odirect' | 'kvm' | 'process_vm';
 
 /** The fault being handled, as struct vm_fault carries it. */
 export interface FaultCtx {

@@ -35,7 +35,7 @@ import { GUP_PIN_COUNTING_BIAS, type Page } from './Page.js';
 import { PTE_PRESENT } from './Pte.js';
 import { is_cow_mapping } from './Vma.js';
 
-export type Errno = 'EFAULT' | 'ENOMEM' | 'EINTR' | 'EBUSY' | 'EAGAIN' | 'EINVAL' | 'EEXIST' | 'EADDRINUSE' | 'ENOENT' | 'ESRCH';
+export type Errno = 'EFAULT' | 'ENOMEM' | 'EINTR' | 'EBUSY' | 'EAGAIN' | 'EINVAL' | 'EEXIST' | 'EADDRINUSE' | 'ENOENT' | 'ESRCH' | 'EIO';
 
 export interface GupResult {
   pages: Page[];

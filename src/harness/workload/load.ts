@@ -18,7 +18,7 @@ export interface Catalog {
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-export const ERRNOS = ['EFAULT', 'ENOMEM', 'EINTR', 'EINVAL', 'EAGAIN', 'EBUSY', 'EEXIST', 'EADDRINUSE', 'ENOENT', 'ESRCH', 'EBADF', 'SIGBUS', 'SIGSEGV', 'SIGKILL', 'OOM'];
+export const ERRNOS = ['EFAULT', 'ENOMEM', 'EINTR', 'EINVAL', 'EAGAIN', 'EBUSY', 'EEXIST', 'EADDRINUSE', 'ENOENT', 'ESRCH', 'EBADF', 'EIO', 'SIGBUS', 'SIGSEGV', 'SIGKILL', 'OOM'];
 
 type Path = (string | number)[];
 

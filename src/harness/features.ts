@@ -20,6 +20,7 @@ export const FEATURE_IDS = [
   'pin-user-pages',
   'madv-pageout',
   'shmem-punch-hole',
+  'process-vm-readv',
   'user-events',
   'zram',
 ] as const;

@@ -26,6 +26,7 @@ export const ptrace_peek = defineOp({
     interface: z.enum(['peekdata', 'proc_mem', 'process_vm_readv']).default('peekdata').describe('PTRACE_PEEKDATA, /proc/pid/mem, or process_vm_readv()'),
   }),
   refs: (a) => ({ waitsFor: a.target }),
+  needs: (a) => (a.interface === 'process_vm_readv' ? [{ feature: 'process-vm-readv', why: 'interface: process_vm_readv' }] : []),
   *run({ k, t, ex }, a) {
     const target = ex.procs.get(a.target);
     if (target === undefined || target.exited) {

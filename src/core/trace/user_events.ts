@@ -19,7 +19,8 @@ import type { MmStruct } from '../mm/MmStruct.js';
 import type { Page } from '../mm/Page.js';
 import { LOCK, WRITE } from '../sched/Access.js';
 import { Mutex } from '../sched/Mutex.js';
-import { DONE, type KGen, type Task } from '../sched/Task.js';
+import { BLOCK } from '../sched/Access.js';
+import { BLOCKED, DONE, RUNNABLE, type KGen, type Task } from '../sched/Task.js';
 
 /** struct user_reg as the user fills it: the user's integer (address, size) and the bit meant. */
 export interface UserReg {
@@ -266,19 +267,53 @@ export function* user_event_mm_fault_in(k: Kernel, t: Task, um: UserEventMm, uad
   return ret;
 }
 
-/** force_sig(SIGKILL) to every task using `mm` (the kill-on-fault proposal). */
-function force_sig_mm(k: Kernel, mm: MmStruct, why: string): void {
+/**
+ * force_sig(SIGKILL) to every task using `mm` (the kill-on-fault proposal). An mm whose threads have
+ * all exited (the worker ran after the last one left) has nobody to kill: nothing is sent, and
+ * nothing is reported.
+ */
+export function force_sig_mm(k: Kernel, w: Task, mm: MmStruct, why: string): void {
   const ue = user_events(k);
-  let signalled = 0;
+  let killed = 0;
   for (const t of k.sched.tasks) {
     if (t.kernelThread || t.state === DONE) continue;
     if ((t.owner as { mm?: unknown } | null)?.mm !== mm) continue;
     t.fatal = true;
-    signalled++;
     if (t.killable) t.wake();
+    killed++;
   }
-  // An mm whose threads have all exited (the fault-in found its VMAs gone) has nobody to kill.
-  if (signalled > 0) ue.kills.push({ mm, why });
+  if (killed === 0) {
+    k.tracing && k.log(w, 'force_sig_mm', `${mm.name} has no task left: nobody to kill`);
+    return;
+  }
+  ue.kills.push({ mm, why });
+}
+
+/**
+ * The livelock watchdog's fairness: a work item that retried FAULT_ROUNDS_LIVELOCK times without
+ * the write landing gives the other threads a turn before its next attempt (it sleeps until some
+ * other task has taken a step, or none can). A retry loop that another runnable thread would end
+ * (by freeing memory, remapping, exiting) is an unfair schedule, not a livelock; only a retry that
+ * fails while no other thread can run is one: nothing can ever change its outcome.
+ */
+function* cede(k: Kernel, w: Task, why: string): KGen {
+  const sched = k.sched;
+  const others = sched.tasks.some((o) => o !== w && o.state === RUNNABLE);
+  if (!others) throw new Livelock(`${why}, and no other thread can run to change that`);
+  const at = sched.steps;
+  const prev = sched.beforeStep;
+  const token = {};
+  sched.beforeStep = (s) => {
+    if (prev !== null) prev(s);
+    if (w.state !== BLOCKED || w.blockedOn !== token) return;
+    if (s.steps > at || !s.tasks.some((o) => o !== w && o.state === RUNNABLE)) {
+      s.beforeStep = prev;
+      w.wake();
+    }
+  };
+  k.tracing && k.log(w, 'user_event_enabler_fault_fixup', `${why}: let the other threads run first`);
+  w.sleep(token);
+  yield stableObject(6, 0, w.id) * 4 + BLOCK;
 }
 
 /**
@@ -292,7 +327,7 @@ function* user_event_enabler_fault_fixup(k: Kernel, w: Task, um: UserEventMm, wo
   let attempt = attempt0;
   for (let round = 1; ; round++) {
     if (round > FAULT_ROUNDS_LIVELOCK) {
-      throw new Livelock(`fault work for ${um.mm.name} @ 0x${enabler.addr.toString(16)} re-queued itself ${FAULT_ROUNDS_LIVELOCK} times without the enable write landing`);
+      yield* cede(k, w, `fault work for ${um.mm.name} @ 0x${enabler.addr.toString(16)} re-queued itself ${round - 1} times without the enable write landing`);
     }
     work.requeued = null;
     const ret = yield* user_event_mm_fault_in(k, w, um, enabler.addr, attempt);
@@ -300,7 +335,7 @@ function* user_event_enabler_fault_fixup(k: Kernel, w: Task, um: UserEventMm, wo
     if (ret !== 0 && ret !== 'ENOENT') {
       const act = k.hooks.userEventsFixupFailed(k, ret);
       k.tracing && k.log(w, 'user_event_enabler_fault_fixup', `fault for ${um.mm.name} @ 0x${enabler.addr.toString(16)} event ${enabler.event?.name ?? '?'}: ${ret} -> ${act}`);
-      if (act === 'kill') force_sig_mm(k, um.mm, `user_events fault-in of 0x${enabler.addr.toString(16)} failed with ${ret}`);
+      if (act === 'kill') force_sig_mm(k, w, um.mm, `user_events fault-in of 0x${enabler.addr.toString(16)} failed with ${ret}`);
       else if (act === 'retry') retry = true;
     }
     yield* ue.event_mutex.lock(w);

@@ -17,6 +17,7 @@ import {
   align_addr_bit,
   bitop_byte,
   event_enable_write,
+  force_sig_mm,
   task_size,
   user_event_mm_fault_in,
   user_events,
@@ -304,6 +305,29 @@ describe('what each strategy does when the memory is unmapped after registration
     // P's task had already returned: no task gets the signal, so no process was killed.
     expect(victim.state).toBe(2);
     expect(victim.fatal).toBe(false);
+    expect(user_events(k).kills).toEqual([]);
+  });
+});
+
+describe('force_sig_mm() (kill-on-fault)', () => {
+  it('kills the live tasks of the mm and reports it', () => {
+    const k = kernel(LE64, [killOnFault]);
+    const mm = k.newMm('P');
+    const p = k.sched.spawn('P.main', { mm }, false, function* () {
+      yield 0;
+    });
+    const w = k.sched.spawn('kworker/0', null, true, function* () {});
+    force_sig_mm(k, w, mm, 'test');
+    expect(p.fatal).toBe(true);
+    expect(user_events(k).kills.map((x) => x.mm)).toEqual([mm]);
+  });
+  it('on an mm whose threads have all exited kills nobody and reports nothing', () => {
+    const k = kernel(LE64, [killOnFault]);
+    const mm = k.newMm('P');
+    k.sched.spawn('P.main', { mm }, false, function* () {});
+    const w = k.sched.spawn('kworker/0', null, true, function* () {});
+    expect(k.sched.run()).toEqual({ kind: 'done' });
+    force_sig_mm(k, w, mm, 'test');
     expect(user_events(k).kills).toEqual([]);
   });
 });

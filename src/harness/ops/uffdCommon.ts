@@ -17,6 +17,13 @@ export function uffdHandle(proc: Proc, name: string): UffdHandle | null {
 
 /** What an op on a userfaultfd not opened yet returns. */
 export const NOT_OPEN = 'EBADF';
+/**
+ * The process whose mm the userfaultfd `h` acts on: the one that opened it, even when a fork child
+ * that inherited the fd makes the ioctl.
+ */
+export function uffdOwner(ex: Execution, proc: Proc, h: UffdHandle): Proc {
+  return procOfCtx(ex, h.ctx) ?? proc;
+}
 
 /** The process whose mm a context belongs to (a fork child's, for contexts from UFFD_EVENT_FORK). */
 export function procOfCtx(ex: Execution, ctx: UserfaultfdCtx): Proc | null {

@@ -3,7 +3,7 @@ import { wake_userfault } from '../../core/uffd/userfaultfd.js';
 import { defineOp } from './OpDef.js';
 import { at, len, name, off } from './common.js';
 import { pageSpan } from './span.js';
-import { NOT_OPEN, uffdHandle } from './uffdCommon.js';
+import { NOT_OPEN, uffdHandle, uffdOwner } from './uffdCommon.js';
 
 export const uffd_wake = defineOp({
   name: 'uffd_wake',
@@ -11,11 +11,11 @@ export const uffd_wake = defineOp({
   args: z.strictObject({ uffd: name, at, off, len }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, uses: [{ handle: a.uffd, kind: 'uffd' }] }),
   *run({ k, t, proc, ex }, a) {
-    const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
-    if (s === null) return 'EINVAL';
-    k.stats.syscalls++;
     const h = uffdHandle(proc, a.uffd);
     if (h === null) return NOT_OPEN;
+    const s = pageSpan(k.pageSize, ex.where(uffdOwner(ex, proc, h), a.at, a.off, a.len));
+    if (s === null) return 'EINVAL';
+    k.stats.syscalls++;
     yield* wake_userfault(k, t, h.ctx, s.start, s.end);
     return null;
   },

@@ -3,7 +3,7 @@ import { mwriteprotect_range } from '../../core/uffd/mcopy.js';
 import { defineOp } from './OpDef.js';
 import { at, len, name, off } from './common.js';
 import { pageSpan } from './span.js';
-import { NOT_OPEN, uffdHandle } from './uffdCommon.js';
+import { NOT_OPEN, uffdHandle, uffdOwner } from './uffdCommon.js';
 
 export const uffd_writeprotect = defineOp({
   name: 'uffd_writeprotect',
@@ -12,13 +12,14 @@ export const uffd_writeprotect = defineOp({
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, uses: [{ handle: a.uffd, kind: 'uffd' }] }),
   needs: () => [{ feature: 'uffd-wp', why: 'UFFDIO_WRITEPROTECT' }],
   *run({ k, t, proc, ex }, a) {
-    const s = pageSpan(k.pageSize, ex.where(proc, a.at, a.off, a.len));
-    if (s === null) return 'EINVAL';
-    if (!a.wp) ex.uffd.unprotect(proc.mm, s.start, s.end);
     const h = uffdHandle(proc, a.uffd);
     if (h === null) return NOT_OPEN;
+    const owner = uffdOwner(ex, proc, h);
+    const s = pageSpan(k.pageSize, ex.where(owner, a.at, a.off, a.len));
+    if (s === null) return 'EINVAL';
+    if (!a.wp) ex.uffd.unprotect(owner.mm, s.start, s.end);
     const err = yield* mwriteprotect_range(k, t, h.ctx, s.start, s.end, a.wp);
-    if (err === null && a.wp) ex.uffd.protect(proc.mm, s.start, s.end);
+    if (err === null && a.wp) ex.uffd.protect(owner.mm, s.start, s.end);
     return err;
   },
 });

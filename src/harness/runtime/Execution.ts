@@ -210,6 +210,19 @@ export class Execution {
     for (const [n, pl] of parent.layout) proc.layout.set(n, { ...pl });
     this.procs.set(child, proc);
     this.oracle.fork(parent.name, child, t0, this.oracle.forkEnd(parent.name));
+    // copy_files(): the child has the parent's file descriptors. A userfaultfd is the parent's
+    // context still (its ioctls act on the mm that opened it); a user_events data fd is shared too,
+    // but DIAG_IOCSUNREG acts on current->user_event_mm, the child's copy of the enablers, and so on
+    // the child's copy of the bit (abi_test.c "Ensure child doesn't disable parent", 17b439db21d5).
+    const parentBits = this.oracle.enableBits(parent.name);
+    const childBits = this.oracle.enableBits(child);
+    for (const [name, h] of parent.handles) {
+      if (h.kind === 'uffd') proc.handles.set(name, h);
+      else if (h.kind === 'user_event') {
+        const i = parentBits.indexOf(h.bitRec);
+        if (i >= 0) proc.handles.set(name, { ...h, bitRec: childBits[i]! });
+      }
+    }
     this.uffd.fork(parent.mm, r.mm, r.mm.vmas.some((v) => v.uffdCtx !== null));
     this.k.tracing && this.k.log(t, 'fork', `${parent.name} -> ${child}`);
     const decl = this.decls.get(child);
@@ -271,7 +284,12 @@ export class Execution {
     if (--proc.live > 0) return;
     for (const h of proc.handles.values()) if (h.kind === 'dio') yield* h.req.done.wait(t);
     // Closing a userfaultfd releases it: blocked userfaults wake and retry without it.
-    for (const h of proc.handles.values()) if (h.kind === 'uffd') for (const c of [h.ctx, ...h.children]) yield* userfaultfd_release(this.k, t, c);
+    // The last process holding the file releases it (a fork child shares its parent's).
+    for (const h of proc.handles.values()) {
+      if (h.kind !== 'uffd') continue;
+      const shared = [...this.procs.values()].some((o) => o !== proc && !o.exited && [...o.handles.values()].includes(h));
+      if (!shared) for (const c of [h.ctx, ...h.children]) yield* userfaultfd_release(this.k, t, c);
+    }
     this.checkFinalMemory(proc);
     this.checkEnableBits(proc);
     // do_exit(): user_events_exit() before exit_mm(), waiting out in-flight enable writes.

@@ -234,15 +234,37 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
   }
   // A workload-level need: swap on zram (`swap: { device: zram }`).
   if (f.swap?.device === 'zram') needs.push({ feature: 'zram', why: 'swap on a zram device', op: 'swap', pos: pos.of(['swap', 'device']) });
+  // Handles a forked child inherits: the file descriptors (a userfaultfd, a user_events data fd
+  // with its registrations) that its parent's forking thread had made before the fork, and what the
+  // parent had inherited itself. Pins, O_DIRECT requests and pipes filled by vmsplice stay the
+  // parent's. Handles made by the parent's other threads race with the fork and are not inherited.
+  const INHERITED_KINDS: ReadonlySet<HandleKind> = new Set(['uffd', 'user_event']);
+  const inherited = (p: ProcessDecl): Map<string, HandleKind> => {
+    const out = new Map<string, HandleKind>();
+    if (p.forkedBy === null) return out;
+    const parent = byName.get(p.forkedBy)!;
+    for (const [h, kd] of inherited(parent)) out.set(h, kd);
+    for (const th of parent.threads) {
+      const i = th.ops.findIndex((node) => refsOf.get(node)!.forks === p.name);
+      if (i < 0) continue;
+      for (const node of th.ops.slice(0, i)) {
+        const d = refsOf.get(node)!.defines;
+        if (d && INHERITED_KINDS.has(d.kind)) out.set(d.handle, d.kind);
+      }
+    }
+    return out;
+  };
   const pageSize = f.page_size;
   const posted = new Set<string>();
   const awaited: OpNode[] = [];
   for (const p of processes) {
     const maps = mappings(p);
-    const handles = new Map<string, HandleKind>();
+    const handles = inherited(p);
+    const fromParent = new Set(handles.keys());
     for (const th of p.threads) for (const node of th.ops) {
       const d = refsOf.get(node)!.defines;
       if (d) {
+        if (fromParent.has(d.handle)) throw new WorkloadError(node.pos, `${node.op}: ${p.name} inherits the handle ${d.handle} from ${p.forkedBy} at fork (each as: names a new handle)`);
         if (handles.has(d.handle)) throw new WorkloadError(node.pos, `${node.op}: the handle ${d.handle} is already defined in ${p.name} (each as: names a new handle)`);
         handles.set(d.handle, d.kind);
       }

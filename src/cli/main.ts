@@ -134,7 +134,10 @@ interface RunOpts {
   color: boolean;
   jobs?: number;
   shard?: Shard;
-  timeBudget: number;
+  /** Seconds for the whole command; 0 given explicitly: none, and with --jobs 1 the runs go in-process. */
+  timeBudget?: number;
+  /** Date.now() at which the --time-budget runs out. */
+  deadline?: number;
   checkModel?: boolean;
   strategiesFrom?: string[];
 }
@@ -178,7 +181,9 @@ function printSummary(results: ResultsFile, o: { color: boolean; out: string }, 
   const execs = results.runs.reduce((a, r) => a + r.exploration.executions, 0);
   // Wall time when this process ran them; else the runs' own exploration time, added up.
   const time = wall ? `${wall.seconds.toFixed(1)} s with ${wall.jobs} job(s)` : `${(results.runs.reduce((a, r) => a + r.exploration.ms, 0) / 1000).toFixed(1)} s of exploration`;
-  process.stdout.write(`${plural(results.runs.length, 'run')}, ${plural(execs, 'execution')} in ${time}${extra}; reports in ${o.out}/\n`);
+  const cut = results.runs.filter((r) => r.exploration.cut === 'time-budget').length;
+  const cutNote = cut > 0 ? ` (${cut} cut short by --time-budget: complete: false, with the executions they covered)` : '';
+  process.stdout.write(`${plural(results.runs.length, 'run')}, ${plural(execs, 'execution')} in ${time}${extra}${cutNote}; reports in ${o.out}/\n`);
 }
 
 /**
@@ -186,6 +191,8 @@ function printSummary(results: ResultsFile, o: { color: boolean; out: string }, 
  * (Only while runs go to workers: an in-process run blocks the event loop, so there Ctrl-C kills.)
  */
 async function runMatrix(paths: string[], o: RunOpts): Promise<{ results: ResultsFile; reg: Registry; interrupted: boolean }> {
+  // The budget is the whole command's: it starts now, before loading anything.
+  if (o.timeBudget !== undefined && o.timeBudget > 0) o = { ...o, deadline: Date.now() + o.timeBudget * 1000 };
   const ac = new AbortController();
   const onInt = () => ac.abort();
   process.once('SIGINT', onInt);
@@ -234,15 +241,17 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
     ...(split ? { part: { index: o.shard!.index, count: o.shard!.count } } : {}),
     ...(line ? { onProgress: (p: Progress) => line.update(p) } : {}),
     ...(o.checkModel ? { checkModel: true } : {}),
+    ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
     now: () => performance.now(),
   };
   const jobs = o.jobs ?? availableParallelism();
-  // Runs go to worker threads whenever there is a time budget: a hook that loops without yielding
-  // can only be stopped by terminating its thread. Ctrl-C stops the workers and keeps what finished.
+  // Runs go to worker threads unless --time-budget 0 --jobs 1 asks otherwise: a hook that loops
+  // without yielding can only be stopped by terminating its thread (the watchdog, or the budget
+  // running out). Ctrl-C stops the workers and keeps what finished.
   let runs: RunResult[] & { interrupted?: boolean };
   try {
-    if (o.timeBudget > 0 || (jobs > 1 && plans.length > 1)) {
-      runs = await runPlansParallel(plans, jobs, kernelsYaml(), { ...exploreOpts, timeBudgetMs: o.timeBudget * 1000, signal, strategyModules });
+    if (o.timeBudget !== 0 || (jobs > 1 && plans.length > 1)) {
+      runs = await runPlansParallel(plans, jobs, kernelsYaml(), { ...exploreOpts, signal, strategyModules });
     } else {
       blocking();
       runs = runPlans(plans, exploreOpts);
@@ -335,7 +344,7 @@ function addRunOptions(c: Command): Command {
     .option('--format <list>', `report formats, comma-separated, of ${reporterNames().join(', ')}; the --out folder is left with exactly these (other formats' report files are removed)`, DEFAULT_FORMATS)
     .option('--jobs <n>', 'worker threads (default: one per core)', positiveInt('--jobs'))
     .option('--shard <I/N>', 'run only part I of N of the runs (join the parts with faultline merge)', shardOption)
-    .option('--time-budget <seconds>', 'wall-clock budget per run; a run over it is stopped and reported as error (0: none, runs in-process with --jobs 1)', seconds, 300)
+    .option('--time-budget <seconds>', 'wall-clock budget for the whole command (every run, however many --jobs): when it runs out, runs stop where they are and are reported with complete: false, cut: "time-budget" and the executions they covered (default: none; an explicit 0 with --jobs 1 runs in-process, where a hook that never returns cannot be stopped)', seconds)
     .option('--check-model', 'CONFIG_DEBUG_VM: check the model\'s consistency after every step (slower)')
     .option('--strategies-from <files...>', 'load candidate fixes from these TypeScript or JavaScript modules (defineStrategy(); see docs/strategies.md)')
     .option('--json', 'print results JSON on stdout instead of the table')

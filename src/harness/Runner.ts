@@ -1,11 +1,11 @@
 import { SKIP, reportedMode, type ExploreMode } from './workload/types.js';
 import type { Kernel } from '../core/Strategy.js';
-import { SPLIT_AFTER, splits, explore, finishRun, planSubtrees, type Best, type ExploreOptions, type Segment } from './explore/explore.js';
+import { SPLIT_AFTER, splits, explore, emptySegment, finishRun, planSubtrees, type Best, type ExploreOptions, type Segment } from './explore/explore.js';
 import type { Registry } from './registry.js';
 import { encodeToken, decodeToken } from './replayToken.js';
 import type { ResultsFile, RunResult } from './results.js';
 import type { Workload } from './workload/types.js';
-import { runQueue, type NewItem, type Outcome } from './parallel/pool.js';
+import { GRACE_MS, WATCHDOG_MS, runQueue, type NewItem, type Outcome } from './parallel/pool.js';
 import { CostAccumulator } from './explore/CostAccumulator.js';
 import { COST_NAMES } from '../core/stats.js';
 import { summarize } from './results.js';
@@ -154,15 +154,15 @@ export function resultsFile(runs: RunResult[], seed: number, startedAt: string):
 }
 
 export interface ParallelOptions extends RunOptions {
-  /** Per-run wall-clock budget in ms (0: none); a run that overruns it is stopped and reported as `error`. */
-  timeBudgetMs?: number;
+  /** An execution running this long (ms) without ending is stopped and its run reported as `error`. */
+  watchdogMs?: number;
   /** Ctrl-C: stop; runs not finished are left out of the result. */
   signal?: AbortSignal;
   strategyModules?: string[];
 }
 
-/** The `error` result of a run stopped from outside: its time budget, or its worker died. */
-function stoppedRun(p: PlannedRun, o: Outcome, budgetMs: number, mode: string): RunResult {
+/** The `error` result of a run stopped from outside: an execution that did not end, or its worker died. */
+function stoppedRun(p: PlannedRun, o: Outcome, mode: string): RunResult {
   const cost: RunResult['cost'] = {};
   for (const c of COST_NAMES) cost[c] = summarize([]);
   const r: RunResult = {
@@ -172,13 +172,17 @@ function stoppedRun(p: PlannedRun, o: Outcome, budgetMs: number, mode: string): 
     violations: [],
     expected: null,
     matchesExpected: null,
-    exploration: { mode: reportedMode(mode as ExploreMode), executions: 0, complete: false, steps: 0, ms: budgetMs },
+    exploration: { mode: reportedMode(mode as ExploreMode), executions: 0, complete: false, steps: 0, ms: 0 },
     cost,
   };
   if ('timeout' in o) {
-    const { execution, plan } = o.timeout;
+    const { execution, plan, why } = o.timeout;
     r.exploration.executions = Math.max(0, execution - 1);
-    r.error = `time budget of ${budgetMs / 1000} s per run hit ${execution > 0 ? `in execution ${execution}` : 'before the first execution'}; the run was stopped (a strategy hook that never returns, or too big an exploration: see --time-budget)`;
+    const where = execution > 0 ? `execution ${execution}` : 'the run, before its first execution,';
+    r.error =
+      why === 'budget'
+        ? `${where} did not end within ${GRACE_MS / 1000} s of the time budget running out; the run was stopped (a strategy hook that never returns?)`
+        : `${where} ran for ${WATCHDOG_MS / 1000} s without ending; the run was stopped (a strategy hook that never returns?)`;
     if (plan !== null) r.errorReplay = encodeToken({ workload: p.workload.id, strategy: p.spec, plan });
     else r.error += '; the schedule in progress was too long to record, so there is no replay token';
   } else if ('died' in o) r.error = o.died;
@@ -191,7 +195,7 @@ function stoppedRun(p: PlannedRun, o: Outcome, budgetMs: number, mode: string): 
  * `signal` aborted, the runs finished so far (in plan order, gaps closed) and `interrupted: true`.
  */
 export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernelsYaml: string | null, opts: ParallelOptions = {}, workerUrl?: URL): Promise<RunResult[] & { interrupted?: boolean }> {
-  const { now: _now, onRun: _onRun, onProgress: _onProgress, timeBudgetMs = 0, signal, strategyModules, ...explore } = opts;
+  const { now: _now, onRun: _onRun, onProgress: _onProgress, watchdogMs, signal, strategyModules, ...explore } = opts;
   // One job per distinct model: its first piece, then the subtrees that piece left.
   interface Job { plan: PlannedRun; first: Segment | null; subs: (Segment | null)[]; left: number; weight: number; stopped: Outcome | null }
   const jobsByKey = new Map<string, Job>();
@@ -223,8 +227,13 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
     (item, o) => {
       const { job, sub } = itemJob[item.index]!;
       let more: { prefix: number[]; budget: number }[] = [];
-      if (!('segment' in o)) {
-        // A piece overran its time budget or lost its worker: the whole run is stopped.
+      if ('skipped' in o) {
+        // The time budget ran out before this piece started: the run covers what its other pieces did.
+        const seg = emptySegment();
+        if (sub >= 0) job.subs[sub] = seg;
+        else job.first = seg;
+      } else if (!('segment' in o)) {
+        // A piece's execution did not end, or it lost its worker: the whole run is stopped.
         job.stopped ??= o;
         failed.add(job);
       } else {
@@ -252,7 +261,7 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
         return { ...base(job.plan), prefix: m.prefix, budget: m.budget };
       });
     },
-    { timeBudgetMs, ...(signal ? { signal } : {}), ...(workerUrl ? { workerUrl } : {}) },
+    { ...(explore.deadline !== undefined ? { deadline: explore.deadline } : {}), ...(watchdogMs !== undefined ? { watchdogMs } : {}), ...(signal ? { signal } : {}), ...(workerUrl ? { workerUrl } : {}) },
   );
   const results = new Map<string, RunResult>();
   let interrupted = false;
@@ -260,7 +269,7 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
     const w = job.plan.workload;
     const mode = opts.mode ?? w.explore.mode;
     if (job.stopped !== null) {
-      results.set(key, stoppedRun(job.plan, job.stopped, timeBudgetMs, mode));
+      results.set(key, stoppedRun(job.plan, job.stopped, mode));
       continue;
     }
     if (job.left > 0) {

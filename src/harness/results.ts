@@ -83,6 +83,8 @@ export interface RunResult {
     sleepBlocked?: number;
     /** One part of a run split over shards (`--shard I/N` on one run); `faultline merge` removes it. */
     part?: { index: number; count: number; costs: CostData };
+    /** The whole command's --time-budget ran out before this run was done: `executions` is what it covered. */
+    cut?: 'time-budget';
   };
   cost: Record<string, CostSummary>;
   /**

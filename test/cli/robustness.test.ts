@@ -54,14 +54,14 @@ describe('CLI misuse is exit 2 with one line', () => {
 });
 
 describe('a faulty strategy is its run\'s error; the rest of the matrix completes', () => {
-  it('a hook that loops forever hits the per-run time budget; one that throws is named; the others finish', () => {
+  it('a hook that loops forever is stopped when the time budget runs out; one that throws is named; the others finish', () => {
     const out = tmp();
-    const r = faultline('run', W, '--strategies-from', faultyModule(), '--strategy', 'hangs,throws,mapcount-reuse,anon-exclusive', '--time-budget', '1', '--jobs', '2', '--out', out, '--format', 'json');
+    const r = faultline('run', W, '--strategies-from', faultyModule(), '--strategy', 'hangs,throws,mapcount-reuse,anon-exclusive', '--time-budget', '8', '--jobs', '2', '--out', out, '--format', 'json');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const runs = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).runs as { strategy: string; verdict: string; error?: string; errorReplay?: string; exploration: { complete: boolean } }[];
     expect(runs.map((x) => `${x.strategy}:${x.verdict}`)).toEqual(['hangs:error', 'throws:error', 'mapcount-reuse:fail', 'anon-exclusive:pass']);
-    expect(runs[0]!.error).toMatch(/^time budget of 1 s per run hit in execution 1; the run was stopped/);
+    expect(runs[0]!.error).toMatch(/^execution 1 did not end within 2 s of the time budget running out; the run was stopped/);
     expect(runs[0]!.errorReplay).toMatch(/^gup-cow\/pin-ro-cow-shared~hangs~/);
     expect(runs[0]!.exploration.complete).toBe(false);
     expect(runs[1]!.error).toMatch(/strategy throws, hook forkMustCopy: threw Error: boom/);
@@ -69,6 +69,21 @@ describe('a faulty strategy is its run\'s error; the rest of the matrix complete
     const rp = faultline('replay', runs[1]!.errorReplay!, '--strategies-from', faultyModule());
     expect(rp.code).toBe(0);
     expect(rp.out).toMatch(/error: .*hook forkMustCopy: threw Error: boom/);
+  });
+});
+
+describe('--time-budget is the whole command\'s', () => {
+  it('runs it cuts say complete: false, cut: "time-budget" and what they covered; the others are whole', () => {
+    const out = tmp();
+    const r = faultline('run', 'configs/gup-cow', '--strategy', 'mapcount-reuse,fork-copy', '--explore', 'dfs', '--time-budget', '1', '--jobs', '2', '--out', out, '--format', 'json');
+    expect(r.code).toBe(0);
+    const runs = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).runs as { exploration: { complete: boolean; executions: number; cut?: string } }[];
+    const cut = runs.filter((x) => x.exploration.cut === 'time-budget');
+    // Plain DFS of every gup-cow workload takes far longer than a second.
+    expect(cut.length).toBeGreaterThan(0);
+    for (const x of cut) expect(x.exploration.complete).toBe(false);
+    for (const x of runs) if (x.exploration.cut === undefined) expect(x.exploration.complete).toBe(true);
+    expect(r.out).toMatch(/\d+ cut short by --time-budget: complete: false, with the executions they covered/);
   });
 });
 

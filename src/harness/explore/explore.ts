@@ -36,6 +36,13 @@ export interface ExploreOptions {
    * time budget can name the execution in progress: see Recorder.progress.
    */
   progress?: Int32Array;
+  /**
+   * Date.now() after which exploration stops at the end of the execution in progress (the whole
+   * command's --time-budget): the run is then reported with `complete: false`, `cut: "time-budget"`
+   * and what it covered. The only wall-clock read in exploration; a run it does not cut is
+   * byte-identical whatever the budget.
+   */
+  deadline?: number;
 }
 
 export interface Best {
@@ -103,6 +110,13 @@ export interface Segment {
   /** herd7-style counts: judged executions that violated each invariant, and that violated any. */
   violating: Map<string, number>;
   violatingAny: number;
+  /** Stopped by the deadline (the time budget) before it was done. */
+  cut: boolean;
+}
+
+/** A piece that explored nothing: the time budget ran out before it started. */
+export function emptySegment(): Segment {
+  return { executions: 0, pruned: 0, traces: null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0, cut: true };
 }
 
 export interface SegmentOptions extends ExploreOptions {
@@ -133,8 +147,13 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
   if (opts.progress) chooser.progress = opts.progress;
 
   if (opts.countTraces && chooser.footprints === null) chooser.footprints = new FootprintLog();
-  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0 };
+  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0, cut: false };
   if (budget <= 0) return seg;
+  const deadline = opts.deadline;
+  if (deadline !== undefined && Date.now() >= deadline) {
+    seg.cut = true;
+    return seg;
+  }
   for (;;) {
     chooser.begin();
     if (opts.progress) opts.progress[PROGRESS_EXECUTION] = seg.executions + 1;
@@ -146,6 +165,10 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
       seg.pruned++;
       if (!dfs!.advance()) {
         seg.complete = true;
+        break;
+      }
+      if (deadline !== undefined && Date.now() >= deadline) {
+        seg.cut = true;
         break;
       }
       continue;
@@ -187,6 +210,10 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
     }
     if (pct !== null) pct.k = Math.max(1, seg.maxCp);
     if (seg.executions >= budget) break;
+    if (deadline !== undefined && Date.now() >= deadline) {
+      seg.cut = true;
+      break;
+    }
   }
   seg.ms = now() - t0;
   return seg;
@@ -239,6 +266,8 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
     }
   }
   if (error !== null) complete = false;
+  const cut = segs.some((s) => s.cut);
+  if (cut) complete = false;
   const violations: ViolationResult[] = [];
   for (const inv of [...best.keys()].sort()) {
     let b = best.get(inv)!;
@@ -279,6 +308,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       ...(bailed ? { bailed: true } : {}),
       ...(usesDpor(mode) ? { sleepBlocked: pruned } : {}),
       ...(part !== null ? { part: { index: part.index, count: part.count, costs: costs.toData() } } : {}),
+      ...(cut ? { cut: 'time-budget' as const } : {}),
     },
     cost: costs.summary(),
     outcomes: outcomeList(outcomes),

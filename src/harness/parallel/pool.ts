@@ -2,20 +2,35 @@ import { Worker } from 'node:worker_threads';
 import { progressPlan } from '../explore/Recorder.js';
 import type { SegmentData, WorkItem, WorkerReply } from './messages.js';
 
+/** How long after the time budget ran out a worker may take to finish its execution and reply. */
+export const GRACE_MS = 2000;
+/** An execution that runs this long has a hook that never returns (executions take milliseconds). */
+export const WATCHDOG_MS = 60_000;
+
 /** Int32 slots of a worker's progress buffer: the header and up to this many deviation numbers. */
 const PROGRESS_SLOTS = 2 + 64 * 1024;
 
-/** What became of one item: its segment, or where it was when it overran its time budget. */
-export type Outcome = { segment: SegmentData } | { timeout: { execution: number; plan: number[] | null } } | { died: string };
+/**
+ * What became of one item: its segment; where it was when it was stopped (an execution that did not
+ * end: `why` says which limit); never started because the time budget ran out; or its worker died.
+ */
+export type Outcome =
+  | { segment: SegmentData }
+  | { timeout: { execution: number; plan: number[] | null; why: 'budget' | 'watchdog' } }
+  | { skipped: true }
+  | { died: string };
 
 export type NewItem = Omit<WorkItem, 'index' | 'progress'>;
 
 export interface PoolOptions {
   /**
-   * Wall-clock budget per item, in ms (0: none). A worker still busy with an item after this long is
-   * terminated (the only way to stop a hook that loops without yielding) and replaced.
+   * Date.now() after which no item starts (those left are `skipped`) and items in progress stop at
+   * their next execution's end (the explorer checks it: see ExploreOptions.deadline). A worker still
+   * busy GRACE_MS after it is terminated (the only way to stop a hook that loops without yielding).
    */
-  timeBudgetMs?: number;
+  deadline?: number;
+  /** An execution running this long without ending has its worker terminated (default WATCHDOG_MS). */
+  watchdogMs?: number;
   /** Aborting stops handing out items and terminates the workers. */
   signal?: AbortSignal;
   workerUrl?: URL;
@@ -36,10 +51,13 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
   initial.forEach(push);
   if (queue.length === 0) return;
   const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
-  const budget = opts.timeBudgetMs ?? 0;
+  const deadline = opts.deadline;
+  const watchdogMs = opts.watchdogMs ?? WATCHDOG_MS;
   const live = new Set<Worker>();
-  // Budget timers keep the event loop alive: every one must go when the queue stops.
+  // Timers keep the event loop alive: every one must go when the queue stops.
   const timers = new Set<NodeJS.Timeout>();
+  /** Busy lanes: checked by the watchdog, stopped at the deadline. */
+  const busy = new Set<{ kill: (why: 'budget' | 'watchdog') => void; seen: number; since: number; progress: () => Int32Array }>();
   let stopped = opts.signal?.aborted === true;
   let running = 0;
   const idleLanes: (() => void)[] = [];
@@ -51,7 +69,7 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
   });
   const halt = () => {
     stopped = true;
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) clearInterval(t);
     timers.clear();
     for (const w of live) void w.terminate();
   };
@@ -69,18 +87,40 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
     while (idleLanes.length > 0 && queue.length > 0) idleLanes.pop()!();
     if (running === 0 && queue.length === 0) finish();
   };
+  const overDeadline = () => deadline !== undefined && Date.now() >= deadline;
+  /** The budget ran out: what has not started never will. */
+  const skipQueued = () => {
+    while (queue.length > 0) {
+      const index = queue.shift()!;
+      try {
+        for (const more of onOutcome(items[index]!, { skipped: true })) push(more);
+      } catch (e) {
+        failAll(e as Error);
+        return;
+      }
+    }
+  };
+  const tick = setInterval(() => {
+    const now = Date.now();
+    for (const b of [...busy]) {
+      const at = Atomics.load(b.progress(), 0);
+      if (at !== b.seen) {
+        b.seen = at;
+        b.since = now;
+      } else if (now - b.since > watchdogMs) b.kill('watchdog');
+    }
+    if (deadline !== undefined && now >= deadline + GRACE_MS) for (const b of [...busy]) b.kill('budget');
+  }, 200);
+  timers.add(tick);
 
   const lane = () => {
     let w: Worker;
     let progress: Int32Array;
     let current = -1;
-    let timer: NodeJS.Timeout | null = null;
+    let mine: Parameters<typeof busy.add>[0] | null = null;
     const settle = (index: number, o: Outcome) => {
-      if (timer !== null) {
-        clearTimeout(timer);
-        timers.delete(timer);
-      }
-      timer = null;
+      if (mine !== null) busy.delete(mine);
+      mine = null;
       current = -1;
       running--;
       try {
@@ -91,6 +131,7 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
     };
     const feed = () => {
       if (stopped) return;
+      if (overDeadline()) skipQueued();
       const next = queue.shift();
       if (next === undefined) {
         idleLanes.push(feed);
@@ -101,19 +142,23 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
       running++;
       Atomics.store(progress, 0, 0);
       Atomics.store(progress, 1, 0);
-      if (budget > 0) {
-        timer = setTimeout(() => {
-          timers.delete(timer!);
+      const b = {
+        seen: 0,
+        since: Date.now(),
+        progress: () => progress,
+        kill: (why: 'budget' | 'watchdog') => {
+          busy.delete(b);
           const index = current;
           const at = progressPlan(progress);
           live.delete(w);
           w.removeAllListeners();
           void w.terminate();
-          settle(index, { timeout: at });
+          settle(index, { timeout: { ...at, why } });
           start();
-        }, budget);
-        timers.add(timer);
-      }
+        },
+      };
+      busy.add(b);
+      mine = b;
       w.postMessage({ ...items[current]!, progress } satisfies WorkItem);
     };
     const start = () => {
@@ -146,6 +191,7 @@ export async function runQueue(initial: NewItem[], jobs: number, onOutcome: (ite
     await done;
   } finally {
     opts.signal?.removeEventListener('abort', stopAll);
+    for (const t of timers) clearInterval(t);
     stopped = true;
     await Promise.all([...live].map((w) => w.terminate()));
   }

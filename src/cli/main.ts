@@ -6,7 +6,7 @@ import { SPLIT_MIN_BUDGET, replayExecution, splits } from '../harness/explore/ex
 import { INVARIANTS } from '../harness/oracle/invariants.js';
 import { OPS } from '../harness/ops/index.js';
 import { HOST, Registry, UnknownStrategyError } from '../harness/registry.js';
-import { decodeToken } from '../harness/replayToken.js';
+import { TokenError, checkDigest, parseToken } from '../harness/replayToken.js';
 import { compareWithBaseline, baselineOf } from '../harness/baseline.js';
 import { describeExpected, describeOutcome, plural, replayCommand, skipText, uniqueInOrder } from '../harness/report/common.js';
 import { getReporter, reporterNames } from '../harness/report/index.js';
@@ -414,8 +414,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--check-model', 'CONFIG_DEBUG_VM, as the run that gave the token had it')
     .option('--strategies-from <files...>', 'the --strategies-from modules of the run that gave the token')
     .action(async (token: string, given: string | undefined, o: { checkModel?: boolean; strategiesFrom?: string[] }) => {
-      const t = decodeToken(token);
-      if (!t) throw new UsageError(`not a replay token: ${token} (expected workload~strategy~choices)`);
+      const t = parseToken(token);
       const reg = registry(await loadStrategyModules(o.strategiesFrom ?? []));
       const root = configsRoot();
       const candidates = given !== undefined ? [given] : [join(root, `${t.workload}.yaml`), `${t.workload}.yaml`];
@@ -423,7 +422,8 @@ export async function main(argv: string[]): Promise<number> {
       if (!file) throw new UsageError(`no workload ${t.workload} (looked for ${candidates.map((c) => relative(process.cwd(), resolve(c)) || c).join(', ')}; give its file after the token)`);
       const w: Workload = loadWorkloadFile(file, t.workload, reg);
       const kernel = reg.resolve(t.strategy);
-      const rp = replayExecution(w, kernel, t.plan, o.checkModel === true);
+      checkDigest(t, w);
+      const rp = replayExecution(w, kernel, t.plan, o.checkModel === true, true);
       const v = rp.result.violations;
       process.stdout.write(`${w.id} × ${t.strategy}: ${w.title}\n`);
       process.stdout.write(`preemptions ${rp.preemptions}, steps ${rp.result.stats.steps}\n\n`);
@@ -573,7 +573,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError || e instanceof StrategyModuleError || e instanceof UnknownWorkloadError || e instanceof ExecutorUnavailable) {
+    if (e instanceof WorkloadError || e instanceof UsageError || e instanceof TokenError || e instanceof UnknownStrategyError || e instanceof CompositionError || e instanceof MergeError || e instanceof StrategyModuleError || e instanceof UnknownWorkloadError || e instanceof ExecutorUnavailable) {
       process.stderr.write(`faultline: ${e.message}\n`);
       return 2;
     }

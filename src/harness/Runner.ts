@@ -95,10 +95,10 @@ export function modelKey(w: Workload, k: Kernel): string {
   return `${w.id}|${k.parts.map((p) => p.name).sort().join('+')}`;
 }
 
-function renamed(r: RunResult, spec: string): RunResult {
+function renamed(r: RunResult, spec: string, w: Workload): RunResult {
   const retoken = (t: string) => {
     const d = decodeToken(t);
-    return d ? encodeToken({ ...d, strategy: spec }) : t;
+    return d ? encodeToken({ workload: d.workload, strategy: spec, plan: d.plan }, w) : t;
   };
   const c: RunResult = structuredClone(r);
   c.strategy = spec;
@@ -132,7 +132,7 @@ export function runPlans(plans: PlannedRun[], opts: RunOptions = {}): RunResult[
     const hit = cache.get(key);
     let r: RunResult;
     if (p.skip !== undefined) r = skippedRun(p, opts.mode ?? p.workload.explore.mode);
-    else if (hit) r = renamed(hit, p.spec);
+    else if (hit) r = renamed(hit, p.spec, p.workload);
     else {
       r = explore(p.workload, p.kernel, opts);
       cache.set(key, r);
@@ -183,7 +183,7 @@ function stoppedRun(p: PlannedRun, o: Outcome, mode: string): RunResult {
       why === 'budget'
         ? `${where} did not end within ${GRACE_MS / 1000} s of the time budget running out; the run was stopped (a strategy hook that never returns?)`
         : `${where} ran for ${WATCHDOG_MS / 1000} s without ending; the run was stopped (a strategy hook that never returns?)`;
-    if (plan !== null) r.errorReplay = encodeToken({ workload: p.workload.id, strategy: p.spec, plan });
+    if (plan !== null) r.errorReplay = encodeToken({ workload: p.workload.id, strategy: p.spec, plan }, p.workload);
     else r.error += '; the schedule in progress was too long to record, so there is no replay token';
   } else if ('died' in o) r.error = o.died;
   return r;
@@ -291,7 +291,7 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
     else {
       const r0 = results.get(modelKey(p.workload, p.kernel));
       if (r0 === undefined) continue;
-      r = r0.strategy === p.spec ? structuredClone(r0) : renamed(r0, p.spec);
+      r = r0.strategy === p.spec ? structuredClone(r0) : renamed(r0, p.spec, p.workload);
     }
     judgeExpected(r, expectedFor(p.workload, p.spec, r.verdict === 'skip'));
     out.push(r);

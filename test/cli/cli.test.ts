@@ -71,6 +71,21 @@ describe('faultline CLI', () => {
     // The trace printed by replay is the one stored in the report.
     for (const e of v.trace.slice(0, 5)) expect(rp.out).toContain(e.cpu);
     expect(faultline('replay', 'garbage').code).toBe(2);
+    // A token that does not fit is refused with one line and exit 2, never replayed as some other schedule.
+    const refuse = (tok: string, why: RegExp) => {
+      const x = faultline('replay', tok);
+      expect(x.code).toBe(2);
+      expect(x.out).toBe('');
+      expect(x.err).toMatch(why);
+      expect(x.err.trim().split('\n')).toHaveLength(1);
+    };
+    refuse(v.replay.slice(0, -1) + (v.replay.endsWith('0') ? '1' : '0'), /is corrupted: its checksum does not match/);
+    refuse(v.replay.replace(/~[^~]+$/, ''), /has no digest/);
+    const copy = join(out, 'pin-ro-cow-shared.yaml');
+    writeFileSync(copy, readFileSync(join(ROOT, 'configs/gup-cow/pin-ro-cow-shared.yaml'), 'utf8').replace(/fill: 0x[0-9A-Fa-f]+/, 'fill: 0x77'));
+    const stale = faultline('replay', v.replay, copy);
+    expect(stale.code).toBe(2);
+    expect(stale.err).toMatch(/^faultline: replay token made for another version of this workload/);
   });
 
   it('gate passes on expectations that hold and fails naming a workload whose expectation is edited', () => {

@@ -61,11 +61,12 @@ function better(pre: number, steps: number, plan: number[], b: Best): boolean {
 }
 
 /** Replay one schedule with tracing on. */
-export function replayExecution(w: Workload, kernel: Kernel, plan: number[], checkModel = false) {
-  const chooser = new Replay(plan);
+export function replayExecution(w: Workload, kernel: Kernel, plan: number[], checkModel = false, strict = false) {
+  const chooser = new Replay(plan, strict);
   chooser.begin();
   const ex = new Execution(w, kernel, chooser, { trace: true, maxSteps: w.explore.steps, checkModel });
   const r = ex.run();
+  chooser.check();
   return { result: r, trace: ex.k.sched.trace ?? [], preemptions: chooser.preemptions };
 }
 
@@ -282,7 +283,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
     violations.push({
       invariant: inv,
       message: (again ?? b.v).message,
-      replay: encodeToken({ workload: w.id, strategy: kernel.name, plan: b.plan }),
+      replay: encodeToken({ workload: w.id, strategy: kernel.name, plan: b.plan }, w),
       preemptions: b.preemptions,
       steps: b.steps,
       executions: violating.get(inv) ?? 0,
@@ -315,7 +316,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   };
   if (error !== null) {
     res.error = error;
-    res.errorReplay = encodeToken({ workload: w.id, strategy: kernel.name, plan: errorPlan ?? [] });
+    res.errorReplay = encodeToken({ workload: w.id, strategy: kernel.name, plan: errorPlan ?? [] }, w);
   }
   return res;
 }

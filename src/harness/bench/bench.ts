@@ -20,7 +20,7 @@ export interface BenchReport {
     executions: number;
     distinctTraces: number;
     /** Per bench workload: plain DFS, DPOR (plus its sleep-set-blocked executions) and the distinct traces DFS reaches. */
-    perWorkload: Record<string, { dfs: number; dpor: number; sleepBlocked: number; distinctTraces: number }>;
+    perWorkload: Record<string, { dfs: number; dpor: number; sleepBlocked: number; distinctTraces: number; reached: number; perTrace: number }>;
   };
   matrix: { jobs1Seconds: number | null; jobs2Seconds: number | null; runs: number; executions: number };
   timeToFirstBugMs: Record<string, number>;
@@ -95,9 +95,15 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     totalExecs += r.exploration.executions;
     totalMs += mean(i + 1);
     // The limit: how many Mazurkiewicz traces the bounded DFS executions fall into.
-    const distinct = exploreSegment(w, baseline, { mode: 'dfs', countTraces: true }).traces!.size;
+    const dfsTraces = exploreSegment(w, baseline, { mode: 'dfs', countTraces: true }).traces!;
+    const distinct = dfsTraces.size;
     const d = explore(w, baseline, { mode: 'dpor' });
-    dpor.perWorkload[w.id] = { dfs: r.exploration.executions, dpor: d.exploration.executions, sleepBlocked: d.exploration.sleepBlocked ?? 0, distinctTraces: distinct };
+    // Which of bounded DFS's classes DPOR reached: below all of them, the bound hid some from it.
+    const dporTraces = exploreSegment(w, baseline, { mode: 'dpor', countTraces: true }).traces!;
+    let reached = 0;
+    for (const k of dporTraces) if (dfsTraces.has(k)) reached++;
+    const perTrace = Math.round((d.exploration.executions / Math.max(1, distinct)) * 100) / 100;
+    dpor.perWorkload[w.id] = { dfs: r.exploration.executions, dpor: d.exploration.executions, sleepBlocked: d.exploration.sleepBlocked ?? 0, distinctTraces: distinct, reached, perTrace };
     dpor.executions += d.exploration.executions;
     dpor.distinctTraces += distinct;
   });
@@ -149,6 +155,7 @@ export function renderBench(b: BenchReport): string {
     `exploration               ${f(b.stepsPerSecond)} steps/s, ${f(b.executionsPerSecond)} executions/s (one core; ${BENCH_WORKLOADS.length} workloads × mapcount-reuse)`,
     `DFS executions            ${Object.entries(b.dfs.perWorkload).map(([w, n]) => `${w} ${f(n)}`).join(', ')}`,
     `DFS / DPOR / distinct     ${Object.entries(b.dpor.perWorkload).map(([w, x]) => `${w} ${f(x.dfs)} / ${f(x.dpor)} (+${f(x.sleepBlocked)} sleep-blocked) / ${f(x.distinctTraces)}`).join(', ')}`,
+    `DPOR per bounded trace    ${Object.entries(b.dpor.perWorkload).map(([w, x]) => `${w} ${x.perTrace} (reaches ${f(x.reached)} of ${f(x.distinctTraces)} classes)`).join(', ')}`,
     `whole configs/ matrix     ${b.matrix.runs} runs, ${f(b.matrix.executions)} executions: --jobs 1 ${f(b.matrix.jobs1Seconds, 1)} s, --jobs 2 ${f(b.matrix.jobs2Seconds, 1)} s`,
     `time to first bug (ms)    ${Object.entries(b.timeToFirstBugMs).map(([w, ms]) => `${w} ${f(ms, 1)}`).join(', ')}`,
   ];

@@ -15,8 +15,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const IMAGES = join(ROOT, 'docs/images');
-/** Enough workloads to show every gup-cow outcome without a minute-long run. */
-const WORKLOADS = ['bug1-dio-read-get', 'bug2-dio-write-get', 'cve-2020-29374-vmsplice', 'pin-ro-cow-shared', 'pin-rw-longterm-across-fork'].map(
+/** Enough workloads to show every gup-cow outcome, and two cost series, without a minute-long run. */
+const WORKLOADS = ['bug1-dio-read-get', 'bug2-dio-write-get', 'cve-2020-29374-vmsplice', 'pin-ro-cow-shared', 'pin-rw-longterm-across-fork', 'cost-decow-ro-gup-shared', 'cost-mm-gup-rwsem-fork-wait'].map(
   (w) => `configs/gup-cow/${w}.yaml`,
 );
 
@@ -82,10 +82,20 @@ async function main() {
     check('n/a cells are grey, neither pass nor fail', grey !== red && grey !== green && rgb.length === 3 && Math.max(...rgb) - Math.min(...rgb) <= 12, grey);
     const why = (await skip.getAttribute('title')) ?? '';
     check('an n/a cell says on hover which feature the kernel lacks, with release and commit', /lacks pin-user-pages: 5\.6, eddb1c228f79/.test(why), why.split('\n')[2] ?? why);
-    const bars = await page.locator('svg g.bar rect').count();
-    check('cost charts render SVG bars', bars > 0, `${bars} bars`);
+    const claims = await page.locator('section.claim').count();
+    const charts = await page.locator('section.claim figure.cost-chart svg').count();
+    check('every cost claim of a series has a chart of cost against size', claims === 2 && charts === 2, `${charts} charts for ${claims} claims`);
+    const line = await page.locator('section.claim figure.cost-chart polyline').first().boundingBox();
+    check('the chart lines are drawn with a size', line !== null && line.width > 100, line ? `${Math.round(line.width)}×${Math.round(line.height)}` : 'none');
+    const steep = await page.locator('section.claim g.series[data-strategies="mm-gup-rwsem"] polyline').boundingBox();
+    check("a strategy whose cost grows rises across its chart (mm-gup-rwsem's fork wait)", steep !== null && steep.height > 50, steep ? `${Math.round(steep.height)} px` : 'none');
+    const diffs = await page.locator('dl.cost-diffs dt').count();
+    check('the cost where strategies differ is listed per workload', diffs > 0, `${diffs} workloads`);
 
     await page.screenshot({ path: join(IMAGES, 'report.png') });
+    await page.evaluate(() => (document.getElementById('filters').style.position = 'static'));
+    await page.locator('section.claim').last().screenshot({ path: join(IMAGES, 'report-cost.png') });
+    await page.evaluate(() => (document.getElementById('filters').style.position = ''));
 
     // Strategy filter: unticking one hides its column, its bars and its counterexamples.
     const strategy = 'mapcount-reuse';

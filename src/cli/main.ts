@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { splitPointId } from '../harness/workload/scale.js';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CompositionError } from '../core/Strategy.js';
@@ -417,7 +418,9 @@ export async function main(argv: string[]): Promise<number> {
       const t = parseToken(token);
       const reg = registry(await loadStrategyModules(o.strategiesFrom ?? []));
       const root = configsRoot();
-      const candidates = given !== undefined ? [given] : [join(root, `${t.workload}.yaml`), `${t.workload}.yaml`];
+      // A point of a scale: series (x@pages=4) lives in the series' file.
+      const base = splitPointId(t.workload)?.base ?? t.workload;
+      const candidates = given !== undefined ? [given] : [join(root, `${base}.yaml`), `${base}.yaml`];
       const file = candidates.find((f) => existsSync(f));
       if (!file) throw new UsageError(`no workload ${t.workload} (looked for ${candidates.map((c) => relative(process.cwd(), resolve(c)) || c).join(', ')}; give its file after the token)`);
       const w: Workload = loadWorkloadFile(file, t.workload, reg);

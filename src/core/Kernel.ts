@@ -20,7 +20,18 @@ export interface KernelConfig {
   arch?: Arch;
   /** What swap is backed by (default a disk: reads complete asynchronously). */
   swapDevice?: SwapDeviceKind;
+  /** How long device transfers and page copies take, in ticks (a thread's step is one). */
+  timing?: Timing;
 }
+
+export interface Timing {
+  /** One device transfer: a DMA chunk of an O_DIRECT request, a swap read or write. */
+  io: number;
+  /** Copying one page (copy_user_highpage). */
+  copy: number;
+}
+
+export const DEFAULT_TIMING: Timing = { io: 1, copy: 1 };
 
 export interface Arch {
   bits: 32 | 64;
@@ -46,6 +57,7 @@ export class Kernel {
   /** Allocated pages (not counting the zero page), for peakPages and the teardown leak check. */
   readonly pages = new Set<Page>();
   readonly arch: Arch;
+  readonly timing: Timing;
   /** Per-machine state of subsystems outside mm (e.g. user_events' event_mutex and mm list), by name. */
   readonly ext = new Map<string, unknown>();
   /** CONFIG_DEBUG_VM (`--check-model`): check the whole model's consistency between steps. */
@@ -59,6 +71,7 @@ export class Kernel {
     this.pageSize = cfg.pageSize;
     this.limitPages = cfg.limitPages;
     this.arch = cfg.arch ?? { bits: 64, endian: 'little' };
+    this.timing = cfg.timing ?? DEFAULT_TIMING;
     this.zeroPage = new Page(this.sched, 0, cfg.pageSize, true);
     this.swap = new SwapDevice(this.sched, cfg.swapDevice);
   }
@@ -75,6 +88,19 @@ export class Kernel {
     const mm = new MmStruct(this.sched, this.mms.length, name);
     this.mms.push(mm);
     return mm;
+  }
+
+  /** copy_user_highpage(): the copying thread's step takes `timing.copy` ticks. */
+  copied(t: Task): void {
+    this.stats.pageCopies++;
+    this.sched.spend(t, this.timing.copy);
+  }
+
+  /** A device transfer done by `t` (or that `t` waits for synchronously): `timing.io` ticks. */
+  ioDone(t: Task, waiting: boolean): void {
+    this.stats.ioOps++;
+    this.sched.spend(t, this.timing.io);
+    if (waiting) this.stats.ioWaitTicks += this.timing.io;
   }
 
   /** alloc_page(GFP_HIGHUSER_MOVABLE): null when the workload's memory limit is reached. */

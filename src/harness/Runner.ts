@@ -58,6 +58,8 @@ export function skippedRun(p: PlannedRun, mode: ExploreMode): RunResult {
     matchesExpected: null,
     exploration: { mode: reportedMode(mode), executions: 0, complete: false, steps: 0, ms: 0 },
     cost: {},
+    ...(p.workload.series !== undefined ? { series: p.workload.series } : {}),
+    ...(p.workload.claim !== undefined ? { claim: p.workload.claim } : {}),
   };
 }
 
@@ -174,6 +176,8 @@ function stoppedRun(p: PlannedRun, o: Outcome, mode: string): RunResult {
     matchesExpected: null,
     exploration: { mode: reportedMode(mode as ExploreMode), executions: 0, complete: false, steps: 0, ms: 0 },
     cost,
+    ...(p.workload.series !== undefined ? { series: p.workload.series } : {}),
+    ...(p.workload.claim !== undefined ? { claim: p.workload.claim } : {}),
   };
   if ('timeout' in o) {
     const { execution, plan, why } = o.timeout;

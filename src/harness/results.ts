@@ -1,5 +1,6 @@
 import type { RealReport } from './real/real.js';
 import type { OutcomeCount } from './outcome/Outcome.js';
+import type { CostClaim } from './cost/claims.js';
 import type { TraceEvent } from '../core/trace.js';
 import type { CostData } from './explore/CostAccumulator.js';
 
@@ -86,6 +87,11 @@ export interface RunResult {
     /** The whole command's --time-budget ran out before this run was done: `executions` is what it covered. */
     cut?: 'time-budget';
   };
+  /**
+   * Over the explored executions (DPOR: about one per trace; DFS: every schedule in the bound).
+   * Ticks do not depend on which representative of a trace ran (docs/cost.md), so min and max
+   * are figures of the traces; the median weighs them by how often the explorer visited each.
+   */
   cost: Record<string, CostSummary>;
   /**
    * herd7's states: the distinct user-visible outcomes (see outcome/Outcome.ts) the judged executions
@@ -94,6 +100,10 @@ export interface RunResult {
    * schedule) while the set does not: equivalent schedules read and return the same things.
    */
   outcomes?: OutcomeCount[];
+  /** A point of a `scale:` series: the file's id, its parameter and the value here. */
+  series?: { id: string; param: string; value: number };
+  /** The cost claim the workload measures (its `cost:` section). */
+  claim?: CostClaim;
   error?: string;
   errorReplay?: string;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Catalog } from './workload/load.js';
-import { loadWorkloadFile } from './workload/load.js';
+import { loadWorkloadSeries } from './workload/load.js';
 import type { Workload } from './workload/types.js';
 import { didYouMean, WorkloadError } from './workload/WorkloadError.js';
 
@@ -54,7 +54,7 @@ export function workloadId(file: string, configsRoot: string, arg: string = file
 }
 
 export function loadWorkloads(paths: string[], configsRoot: string, catalog: Catalog): Workload[] {
-  return findWorkloadFiles(paths, configsRoot).map((f) => loadWorkloadFile(f.file, f.id, catalog));
+  return findWorkloadFiles(paths, configsRoot).flatMap((f) => loadWorkloadSeries(f.file, f.id, catalog));
 }
 
 /**
@@ -65,7 +65,8 @@ export function loadWorkloads(paths: string[], configsRoot: string, catalog: Cat
 export function resolveWorkloadArgs(args: string[], configsRoot: string): string[] {
   return args.map((a) => {
     if (existsSync(a)) return a;
-    const id = a.replace(/\.ya?ml$/, '').replace(/\/+$/, '');
+    // A point of a scale: series (`x@pages=4`) names its file; the whole series runs (-t picks one point).
+    const id = a.replace(/\.ya?ml$/, '').replace(/\/+$/, '').replace(/@[A-Za-z_][A-Za-z0-9_]*=\d+$/, '');
     for (const c of [join(configsRoot, `${id}.yaml`), join(configsRoot, `${id}.yml`), join(configsRoot, id)]) if (id !== '' && existsSync(c)) return c;
     const names = existsSync(configsRoot) ? findWorkloadFiles([configsRoot], configsRoot).map((f) => f.id) : [];
     const families = [...new Set(names.map((n) => n.split('/')[0]!))];

@@ -55,7 +55,7 @@ function judge(o: Outcome): void {
     expect(r.exploration.executions).toBeGreaterThan(0);
     // A valid workload must not crash the model: `error` is for faulty strategies, and these are ours.
     expect(r.error ?? null, r.error).toBeNull();
-    for (const v of r.violations) expect(v.replay).toMatch(/^fuzz\/case~/);
+    for (const v of r.violations) expect(v.replay).toMatch(/^fuzz\/case(@\w+=\d+)?~/);
   }
 }
 

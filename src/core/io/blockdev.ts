@@ -40,7 +40,7 @@ export class DioRequest {
     readonly len: number,
     readonly gupFlags: number,
   ) {
-    this.done = new Completion(k.sched, `dio ${id}`);
+    this.done = new Completion(k.sched, `dio ${id}`, true);
   }
 }
 
@@ -99,6 +99,7 @@ function* dma(k: Kernel, dev: Task, submitter: Task, req: DioRequest, a: DioArgs
       else page.data.read(po, po + n, data!, b - off);
       b += n;
     }
+    k.ioDone(dev, false);
     k.tracing && k.log(dev, 'dma', `${a.read ? 'write' : 'read'} ${a.id} bytes ${off}..${end} ${a.read ? 'into' : 'from'} ${firstPage}`);
     if (a.read) obs.dmaToMemory?.({ off, len: end - off });
     else obs.dmaFromMemory?.({ off, len: end - off }, data!);

@@ -37,7 +37,7 @@ export class MmStruct {
     readonly id: number,
     readonly name: string,
   ) {
-    this.mmap_lock = new RwSem(sched, `${name}.mmap_lock`);
+    this.mmap_lock = new RwSem(sched, `${name}.mmap_lock`, true);
     this.ptl = new SpinLock(sched, `${name}.ptl`);
     this.pt = new PageTable(sched, id);
     // Space 6 (swap and allocators) row 3: one seqcount per mm.

@@ -16,10 +16,10 @@ import { dup_userfaultfd, dup_userfaultfd_complete, type UserfaultfdCtx } from '
 export type ForkResult = { mm: MmStruct } | { err: 'ENOMEM' };
 
 export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string): KGen<ForkResult> {
-  const asked = k.sched.steps;
+  const asked = t.waitTicks;
   yield* k.hooks.forkBegin(k, t, oldmm);
   yield* oldmm.mmap_lock.down_write(t);
-  const waited = k.sched.steps - asked;
+  const waited = t.waitTicks - asked;
   if (waited > k.stats.forkWaitSteps) k.stats.forkWaitSteps = waited;
   const mm = k.newMm(childName);
   mm.nextVpn = oldmm.nextVpn;
@@ -161,7 +161,7 @@ function* copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma
       s.seq++;
     }
     np.data.copyFrom(page.data);
-    k.stats.pageCopies++;
+    k.copied(t);
     k.stats.forkCopies++;
     page_add_new_anon_rmap(np, dst, d.vpn);
     d.setPresent(np, vma.write, true);

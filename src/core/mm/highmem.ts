@@ -19,5 +19,6 @@ export function* copy_user_highpage(k: Kernel, to: Page, from: Page): KGen<void>
     yield pageDataObject(from.obj, Math.floor(lo / DATA_GRANULE)) * 4 + READ;
     to.data.copyRange(from.data, lo, Math.floor((size * (c + 1)) / COPY_CHUNKS));
   }
-  k.stats.pageCopies++;
+  // The copying thread is the running one; its step takes `timing.copy` ticks.
+  k.copied(k.sched.current!);
 }

@@ -1,4 +1,5 @@
 /** mm/mmap.c: mmap, munmap and exit_mmap for the modelled mappings. */
+import { note_uffd_wp_metadata } from './uffdWpMetadata.js';
 import type { Kernel } from '../Kernel.js';
 import type { KGen, Task } from '../sched/Task.js';
 import { WRITE } from '../sched/Access.js';
@@ -141,6 +142,7 @@ export function* do_munmap(k: Kernel, t: Task, mm: MmStruct, start: number, end:
 export function* exit_mmap(k: Kernel, t: Task, mm: MmStruct): KGen<void> {
   yield* mm.mmap_lock.down_write(t);
   yield* mm.ptl.lock(t);
+  note_uffd_wp_metadata(k, mm);
   for (const v of mm.vmas) zap_pte_range(k, t, mm, v.start, v.end);
   mm.ptl.unlock(t);
   mm.vmas = [];

@@ -216,6 +216,8 @@ export function* swap_readpage(k: Kernel, t: Task, page: Page, entry: number, fn
   if (k.swap.synchronousIo) {
     yield pageDataObject(page.obj, 0) * 4 + WRITE;
     if (data) page.data.copyFrom(data);
+    // Synchronous (zram): the faulting thread does the read and waits for it.
+    k.ioDone(t, true);
     page.lock.unlock(t);
     return;
   }
@@ -228,6 +230,8 @@ export function* swap_readpage(k: Kernel, t: Task, page: Page, entry: number, fn
 function* end_swap_bio_read(k: Kernel, dev: Task, page: Page, entry: number, data: PageData | null): KGen {
   yield pageDataObject(page.obj, 0) * 4 + WRITE;
   if (data) page.data.copyFrom(data);
+  // The device's transfer: whoever waits on the page lock waits until it ends.
+  k.ioDone(dev, false);
   k.tracing && k.log(dev, 'end_swap_bio_read', `swap ${entry} read into ${page}: unlock_page`);
   page.lock.unlock(dev);
 }

@@ -30,6 +30,7 @@ export function* shrink_page(k: Kernel, t: Task, page: Page): KGen<ReclaimResult
       if (page.mapcount > 0 && !(yield* try_to_unmap(k, t, page))) return 'kept';
       if (page.dirty) {
         yield page.obj * 4 + WRITE; // pageout(): write to swap
+        k.ioDone(t, true);
         k.swap.slot(page.swapEntry).data = page.data.clone();
         page.dirty = false;
       }

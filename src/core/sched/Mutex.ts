@@ -8,6 +8,11 @@ export class Mutex {
   readonly id: number;
   owner: Task | null = null;
   private waiters: Task[] = [];
+  /** The last holder's time at unlock: whoever takes the lock next cannot have it earlier. */
+  freedAt = 0;
+  /** The holder's time when it took the lock, and the longest hold seen (ticks). */
+  private heldSince = 0;
+  maxHold = 0;
   constructor(
     readonly sched: Scheduler,
     readonly label: string,
@@ -19,6 +24,7 @@ export class Mutex {
 
   /** mutex_lock / lock_page. With `killable`, returns false if a fatal signal ends the wait. */
   *lock(t: Task, killable = false): KGen<boolean> {
+    const w0 = t.waitTicks;
     yield this.id * 4 + LOCK;
     while (this.owner !== null) {
       if (this.owner === t) throw new KernelBug(`recursive lock of ${this.label} by ${t.name}`);
@@ -30,7 +36,7 @@ export class Mutex {
       if (i >= 0) this.waiters.splice(i, 1);
     }
     this.owner = t;
-    this.sched.stats.lockAcquires++;
+    this.acquired(t, w0);
     return true;
   }
 
@@ -40,6 +46,7 @@ export class Mutex {
    */
   *waitUnlocked(t: Task, killable = false): KGen<boolean> {
     yield this.id * 4 + READ;
+    const w0 = t.waitTicks;
     while (this.owner !== null) {
       if (this.owner === t) throw new KernelBug(`${t.name} waits for ${this.label}, which it holds`);
       if (killable && t.fatal) return false;
@@ -49,20 +56,33 @@ export class Mutex {
       const i = this.waiters.indexOf(t);
       if (i >= 0) this.waiters.splice(i, 1);
     }
+    // Whoever unlocked it (the I/O completing) did so at its time: the wait lasts until then.
+    t.syncTo(this.freedAt);
+    this.sched.stats.lockWaitTicks += t.waitTicks - w0;
     return true;
+  }
+
+  private acquired(t: Task, w0: number): void {
+    t.syncTo(this.freedAt);
+    this.heldSince = t.clock;
+    const st = this.sched.stats;
+    st.lockAcquires++;
+    st.lockWaitTicks += t.waitTicks - w0;
   }
 
   trylock(t: Task): boolean {
     this.sched.touch(this.id * 4 + LOCK);
     if (this.owner !== null) return false;
     this.owner = t;
-    this.sched.stats.lockAcquires++;
+    this.acquired(t, t.waitTicks);
     return true;
   }
 
   unlock(t: Task): void {
     if (this.owner !== t) throw new KernelBug(`unlock of ${this.label} by ${t.name}, owner ${this.owner?.name ?? 'none'}`);
     this.owner = null;
+    this.freedAt = t.now();
+    if (this.freedAt - this.heldSince > this.maxHold) this.maxHold = this.freedAt - this.heldSince;
     this.sched.touch(this.id * 4 + WRITE);
     const ws = this.waiters;
     if (ws.length) {

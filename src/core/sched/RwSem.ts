@@ -7,7 +7,8 @@ import { KernelBug } from '../bug.js';
 /**
  * struct rw_semaphore with writer preference, as mmap_lock behaves: once a writer queues, new
  * readers wait behind it (which is why a reader blocked in userspace stalls every later reader).
- * Hold times are measured in scheduler steps for the mmapLockMaxHoldSteps cost.
+ * Hold and wait times are in ticks of the threads' own time (Task.clock): the mmapLockMaxHoldSteps,
+ * mmapWriterWaitSteps and mmapLockWaitTicks costs.
  *
  * For partial-order reduction, readers commute: two down_read()s that both get the lock, or a
  * down_read() and another reader's up_read() with nobody waiting, leave the same state in either
@@ -15,7 +16,7 @@ import { KernelBug } from '../bug.js';
  * waiters), which a reader that gets the lock only reads, and each task's reader membership, which
  * only that task writes. Everything that looks at the reader set as a whole (down_write) or
  * changes the writer side (down_write, up_write, queueing, waking) writes the semaphore, so it is
- * ordered with every reader.
+ * ordered with every reader. (The readers' release time is a maximum: it commutes too.)
  */
 export class RwSem {
   readonly id: number;
@@ -24,11 +25,19 @@ export class RwSem {
   queuedWriters = 0;
   private waiters: Task[] = [];
   private since = new Map<Task, number>();
-  /** Longest hold seen, in steps; also the longest a writer waited. */
+  /** Longest hold seen, in ticks; also the longest a writer waited. */
   maxHold = 0;
   maxWriterWait = 0;
+  /** When the last writer released it (a reader waits for that), and the latest reader release. */
+  private writerFreedAt = 0;
+  private readerFreedAt = 0;
 
-  constructor(readonly sched: Scheduler, readonly label: string) {
+  constructor(
+    readonly sched: Scheduler,
+    readonly label: string,
+    /** mm->mmap_lock: its waits are also summed on their own (mmapLockWaitTicks). */
+    readonly isMmapLock = false,
+  ) {
     this.id = sched.newObject();
   }
 
@@ -37,7 +46,19 @@ export class RwSem {
     return stableObject(4, 127, (this.id * 64 + t.id) & 0xffff);
   }
 
+  private acquired(t: Task, w0: number, freedAt: number): number {
+    t.syncTo(freedAt);
+    const waited = t.waitTicks - w0;
+    const st = this.sched.stats;
+    st.lockAcquires++;
+    st.lockWaitTicks += waited;
+    if (this.isMmapLock) st.mmapLockWaitTicks += waited;
+    this.since.set(t, t.clock);
+    return waited;
+  }
+
   *down_read(t: Task, killable = false): KGen<boolean> {
+    const w0 = t.waitTicks;
     yield this.id * 4 + READ;
     while (this.writer !== null || this.queuedWriters > 0) {
       if (this.writer === t) throw new KernelBug(`${t.name}: down_read(${this.label}) while holding it for write`);
@@ -50,14 +71,13 @@ export class RwSem {
     }
     this.sched.touch(this.readerObject(t) * 4 + WRITE);
     this.readers.push(t);
-    this.since.set(t, this.sched.steps);
-    this.sched.stats.lockAcquires++;
+    this.acquired(t, w0, this.writerFreedAt);
     return true;
   }
 
   *down_write(t: Task, killable = false): KGen<boolean> {
+    const w0 = t.waitTicks;
     yield this.id * 4 + LOCK;
-    const start = this.sched.steps;
     while (this.writer !== null || this.readers.length > 0) {
       if (this.writer === t || this.readers.includes(t)) throw new KernelBug(`${t.name}: down_write(${this.label}) while holding it`);
       if (killable && t.fatal) return false;
@@ -67,11 +87,9 @@ export class RwSem {
       yield this.id * 4 + BLOCK;
       this.queuedWriters--;
     }
-    const waited = this.sched.steps - start;
-    if (waited > this.maxWriterWait) this.maxWriterWait = waited;
     this.writer = t;
-    this.since.set(t, this.sched.steps);
-    this.sched.stats.lockAcquires++;
+    const waited = this.acquired(t, w0, Math.max(this.writerFreedAt, this.readerFreedAt));
+    if (waited > this.maxWriterWait) this.maxWriterWait = waited;
     return true;
   }
 
@@ -80,12 +98,14 @@ export class RwSem {
     if (i < 0) throw new KernelBug(`${t.name}: up_read(${this.label}) without holding it`);
     this.readers.splice(i, 1);
     this.sched.touch(this.readerObject(t) * 4 + WRITE);
+    if (t.now() > this.readerFreedAt) this.readerFreedAt = t.now();
     this.released(t);
   }
 
   up_write(t: Task): void {
     if (this.writer !== t) throw new KernelBug(`${t.name}: up_write(${this.label}) without holding it`);
     this.writer = null;
+    this.writerFreedAt = t.now();
     this.released(t, true);
   }
 
@@ -98,7 +118,8 @@ export class RwSem {
     // A reader leaving with nobody waiting only reads the writer side (a down_write() that saw it
     // still there wrote it, so they are ordered); a writer leaving, or anyone waking waiters, writes it.
     this.sched.touch(this.id * 4 + (writer || this.waiters.length > 0 ? WRITE : READ));
-    const held = this.sched.steps - (this.since.get(t) ?? this.sched.steps);
+    const now = t.now();
+    const held = now - (this.since.get(t) ?? now);
     this.since.delete(t);
     if (held > this.maxHold) this.maxHold = held;
     const ws = this.waiters;

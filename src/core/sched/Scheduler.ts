@@ -51,12 +51,22 @@ export class Scheduler {
     if (this.fp !== null) this.fp.touch(a);
   }
 
+  /**
+   * The running step takes `ticks` in all instead of one (a device transfer, a page copy): the
+   * thread's time moves on, so whoever waits for it waits that much longer.
+   */
+  spend(t: Task, ticks: number): void {
+    if (ticks > 1) t.clock += ticks - 1;
+  }
+
   newObject(): number {
     return this.nextObj++;
   }
 
   spawn(name: string, owner: unknown, kernelThread: boolean, body: (t: Task) => KGen): Task {
     const t = new Task(this, this.tasks.length, name, owner, kernelThread);
+    // Queued by a running step (a bio submitted, a work item): it cannot start before that step.
+    if (this.current !== null) t.clock = this.current.clock;
     t.gen = body(t);
     this.tasks.push(t);
     if (this.fp !== null && this.steps > 0) {
@@ -110,6 +120,8 @@ export class Scheduler {
       cur = next;
       this.current = next;
       this.steps++;
+      next.syncTo(next.wakeClock);
+      next.clock++;
       if (this.fp !== null) this.fp.beginStep(next.id, next.pending);
       try {
         const r = next.gen.next();

@@ -11,11 +11,14 @@ export class SpinLock {
   readonly id: number;
   owner: Task | null = null;
   private waiters: Task[] = [];
+  /** The last holder's time at unlock (a spinner spins until then). */
+  freedAt = 0;
   constructor(readonly sched: Scheduler, readonly label: string) {
     this.id = sched.newObject();
   }
 
   *lock(t: Task): KGen {
+    const w0 = t.waitTicks;
     yield this.id * 4 + LOCK;
     while (this.owner !== null) {
       if (this.owner === t) throw new KernelBug(`recursive spin_lock(${this.label}) by ${t.name}`);
@@ -24,20 +27,28 @@ export class SpinLock {
       yield this.id * 4 + BLOCK;
     }
     this.owner = t;
-    this.sched.stats.lockAcquires++;
+    this.acquired(t, w0);
+  }
+
+  private acquired(t: Task, w0: number): void {
+    t.syncTo(this.freedAt);
+    const st = this.sched.stats;
+    st.lockAcquires++;
+    st.lockWaitTicks += t.waitTicks - w0;
   }
 
   trylock(t: Task): boolean {
     this.sched.touch(this.id * 4 + LOCK);
     if (this.owner !== null) return false;
     this.owner = t;
-    this.sched.stats.lockAcquires++;
+    this.acquired(t, t.waitTicks);
     return true;
   }
 
   unlock(t: Task): void {
     if (this.owner !== t) throw new KernelBug(`spin_unlock(${this.label}) by ${t.name}, owner ${this.owner?.name ?? 'none'}`);
     this.owner = null;
+    this.freedAt = t.now();
     this.sched.touch(this.id * 4 + WRITE);
     const ws = this.waiters;
     if (ws.length) {

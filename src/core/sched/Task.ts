@@ -40,6 +40,18 @@ export class Task {
    * behind 15a77c6fe494).
    */
   strayWake = false;
+  /**
+   * This thread's time, in ticks: the length of the longest happens-before chain ending at its
+   * last step, where a step takes one tick (longer where the code says so: a DMA chunk, a page
+   * copy) and time passes between threads only through a lock release, a completion or a wakeup.
+   * Every thread on its own CPU, the figure is what a wall clock would show; and it depends on the
+   * partial order alone, not on which interleaving of independent steps the explorer picked.
+   */
+  clock = 0;
+  /** Ticks this thread spent waiting for another's release, completion or wakeup, summed. */
+  waitTicks = 0;
+  /** The waker's time at the last wakeup: the sleeper cannot resume before it. */
+  wakeClock = 0;
   gen!: KGen;
 
   constructor(
@@ -60,9 +72,28 @@ export class Task {
     this.wokenSpuriously = false;
   }
 
-  wake(): void {
+  /**
+   * The time of something done on this thread's behalf by the running step: a release or completion
+   * that a device or worker does for it happens at the later of the two threads' times.
+   */
+  now(): number {
+    const c = this.sched.current;
+    return c !== null && c.clock > this.clock ? c.clock : this.clock;
+  }
+
+  /** The thread saw an event that happened at `at` (another thread's time): it waited until then. */
+  syncTo(at: number): void {
+    if (at > this.clock) {
+      this.waitTicks += at - this.clock;
+      this.clock = at;
+    }
+  }
+
+  /** `waker`: whose time the sleeper inherits (none for a wakeup that is nobody's event). */
+  wake(waker: Task | null = this.sched.current): void {
     this.prepared = false;
     if (this.state === BLOCKED) {
+      if (waker !== null && waker !== this && waker.clock > this.wakeClock) this.wakeClock = waker.clock;
       // Whoever wakes a sleeper touches what it sleeps on: its next step is ordered after the wake.
       if (this.pending >= 0) this.sched.touch(this.pending - (this.pending & 3) + 1);
       this.state = RUNNABLE;
@@ -78,7 +109,7 @@ export class Task {
       this.prepared = false;
       return false;
     }
-    this.wake();
+    this.wake(null);
     this.wokenSpuriously = true;
     return true;
   }

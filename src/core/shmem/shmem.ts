@@ -284,6 +284,7 @@ export function* shmem_writepage(k: Kernel, t: Task, page: Page): KGen<boolean> 
   k.put_page(page);
   file.swapped.set(page.index, entry);
   yield page.obj * 4 + WRITE; // swap_writepage()
+  k.ioDone(t, true);
   slot.data = page.data.clone();
   page.dirty = false;
   k.tracing && k.log(t, 'shmem_writepage', `${file.name}[${page.index}]: ${page} -> swap ${entry}`);

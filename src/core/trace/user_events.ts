@@ -95,24 +95,7 @@ export class UserEvents {
   /** current->user_event_mm, per address space. */
   readonly byMm = new Map<MmStruct, UserEventMm>();
   readonly kills: UserEventsKill[] = [];
-  /** Tracers that found event_mutex taken; each step one of them sleeps on it is a tracerWaitSteps. */
-  readonly waitingTracers = new Set<Task>();
-  private counting = false;
   private workers = 0;
-
-  tracerWaiting(t: Task): void {
-    this.waitingTracers.add(t);
-    if (this.counting) return;
-    this.counting = true;
-    const sched = this.k.sched;
-    const prev = sched.beforeStep;
-    const stats = this.k.stats;
-    const mutex = this.event_mutex;
-    sched.beforeStep = (s) => {
-      if (prev !== null) prev(s);
-      for (const w of this.waitingTracers) if (w.blockedOn === mutex) stats.tracerWaitSteps++;
-    };
-  }
 
   constructor(readonly k: Kernel) {
     this.event_mutex = new Mutex(k.sched, 'event_mutex', stableObject(2, 0, 0));
@@ -253,7 +236,7 @@ interface FaultWork {
 export function* user_event_mm_fault_in(k: Kernel, t: Task, um: UserEventMm, uaddr: number, attempt: number): KGen<0 | Errno> {
   // Bounds the loop that a page which keeps disappearing after a successful fault-in could cause.
   if (attempt > 10) return 'EFAULT';
-  k.stats.enablerFaults++;
+  const faults0 = k.stats.faults;
   yield* um.mm.mmap_lock.down_read(t);
   let ret: 0 | Errno;
   // Ensure the mm has tasks: it cannot be used after exit_mm().
@@ -263,6 +246,7 @@ export function* user_event_mm_fault_in(k: Kernel, t: Task, um: UserEventMm, uad
     ret = yield* fixup_user_fault(k, t, um.mm, uaddr, FAULT_FLAG_WRITE | FAULT_FLAG_REMOTE, unlocked);
   }
   um.mm.mmap_lock.up_read(t);
+  k.stats.enablerFaults += k.stats.faults - faults0;
   k.tracing && k.log(t, 'user_event_mm_fault_in', `${um.mm.name} 0x${uaddr.toString(16)} attempt ${attempt}: ${ret === 0 ? 'ok' : ret}`);
   return ret;
 }
@@ -286,6 +270,7 @@ export function force_sig_mm(k: Kernel, w: Task, mm: MmStruct, why: string): voi
     k.tracing && k.log(w, 'force_sig_mm', `${mm.name} has no task left: nobody to kill`);
     return;
   }
+  k.stats.processesKilled++;
   ue.kills.push({ mm, why });
 }
 
@@ -308,7 +293,8 @@ function* cede(k: Kernel, w: Task, why: string): KGen {
     if (w.state !== BLOCKED || w.blockedOn !== token) return;
     if (s.steps > at || !s.tasks.some((o) => o !== w && o.state === RUNNABLE)) {
       s.beforeStep = prev;
-      w.wake();
+      // Not an event the worker waited for: no time passes to it from whoever ran last.
+      w.wake(null);
     }
   };
   k.tracing && k.log(w, 'user_event_enabler_fault_fixup', `${why}: let the other threads run first`);
@@ -404,9 +390,11 @@ export function* user_event_enabler_write(
   const flags = FOLL_PIN | FOLL_WRITE | FOLL_REMOTE | (sync ? 0 : FOLL_NOFAULT);
   const pages: Page[] = [];
   k.stats.gupCalls++;
-  if (sync) k.stats.enablerFaults++;
+  const faults0 = k.stats.faults;
   // pin_user_pages_remote(mm, uaddr, 1, FOLL_WRITE | FOLL_NOFAULT, &page, NULL)
   const err = yield* __get_user_pages(k, t, um.mm, vpn, 1, flags, pages, null);
+  // FOLL_NOFAULT never faults; a synchronous pin faults here, under event_mutex.
+  k.stats.enablerFaults += k.stats.faults - faults0;
   if (err !== null || pages.length === 0) {
     for (const p of pages) gup_put_page(k, p, flags);
     k.tracing && k.log(t, 'user_event_enabler_write', `${um.mm.name} 0x${enabler.addr.toString(16)}: pin failed (${err ?? 'no page'})`);
@@ -540,18 +528,17 @@ function* user_event_enabler_update(k: Kernel, t: Task, event: UserEvent): KGen 
  * A tracer enables or disables the event: event_enable_write() takes event_mutex, and
  * ftrace_event_enable_disable() calls user_event_reg(TRACE_REG_REGISTER / UNREGISTER), whose
  * update_enable_bit_for() writes every enabler. Setting the state it already has does nothing.
- * The wait for event_mutex is the tracer stall the cost `tracerWaitSteps` sums.
+ * The wait for event_mutex is the tracer stall the cost `tracerWaitSteps` sums, in ticks: it grows
+ * with whatever the holder does under the mutex (a synchronous fault's swap read, `timing.io`).
  */
 export function* event_enable_write(k: Kernel, t: Task, name: string, enabled: boolean): KGen {
   k.stats.syscalls++;
   const ue = user_events(k);
   const event = find_user_event(k, name);
+  const w0 = t.waitTicks;
   yield ue.event_mutex.id * 4 + LOCK;
-  if (!ue.event_mutex.trylock(t)) {
-    ue.tracerWaiting(t);
-    yield* ue.event_mutex.lock(t);
-    ue.waitingTracers.delete(t);
-  }
+  if (!ue.event_mutex.trylock(t)) yield* ue.event_mutex.lock(t);
+  k.stats.tracerWaitSteps += t.waitTicks - w0;
   if (event.status !== enabled) {
     event.status = enabled;
     k.tracing && k.log(t, 'user_event_reg', `${name}: ${enabled ? 'TRACE_REG_REGISTER' : 'TRACE_REG_UNREGISTER'}`);

@@ -72,7 +72,7 @@ export function* mcopy_atomic(k: Kernel, t: Task, ctx: UserfaultfdCtx, start: nu
     }
     yield page.obj * 4 + WRITE; // copy_from_user() into the new page
     page.data.fill(fill, 0, k.pageSize);
-    k.stats.pageCopies++;
+    k.copied(t);
     yield* mm.ptl.lock(t);
     if (pte.kind !== PTE_NONE) {
       mm.ptl.unlock(t);
@@ -121,7 +121,7 @@ function* shmem_mfill_atomic_pte(k: Kernel, t: Task, vma: Vma, vpn: number, pte:
   if (page === null) return 'ENOMEM';
   yield page.obj * 4 + WRITE; // copy_from_user() into the new page
   page.data.fill(fill, 0, k.pageSize);
-  k.stats.pageCopies++;
+  k.copied(t);
   const mm = vma.mm;
   yield* mm.ptl.lock(t);
   if (file.pages.has(index) || file.swapped.has(index)) {

@@ -313,6 +313,8 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
     },
     cost: costs.summary(),
     outcomes: outcomeList(outcomes),
+    ...(w.series !== undefined ? { series: w.series } : {}),
+    ...(w.claim !== undefined ? { claim: w.claim } : {}),
   };
   if (error !== null) {
     res.error = error;

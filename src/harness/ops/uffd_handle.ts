@@ -10,7 +10,9 @@ import { oracleFill, procOfCtx, NOT_OPEN, uffdHandle } from './uffdCommon.js';
  * UFFD_EVENT_FORK hands it) and resolve each page fault as told: UFFDIO_COPY of `fill`, UFFDIO_ZEROPAGE,
  * UFFDIO_CONTINUE, or UFFDIO_WRITEPROTECT(wp=0). When a resolve finds the page already there
  * (-EEXIST), it wakes the range with UFFDIO_WAKE, as real monitors do. Stops after `count` faults
- * (default 1), or with `until`, once that event is posted and no message is pending.
+ * (default 1), or with `until`, once that event is posted and no message is pending. `think` is how
+ * long (ticks) the monitor takes over each message before resolving it: userspace's own time, the
+ * stall seed 002 worries about ("userland ... take the mmap_sem for an unlimited amount of time").
  */
 export const uffd_handle = defineOp({
   name: 'uffd_handle',
@@ -21,6 +23,7 @@ export const uffd_handle = defineOp({
     fill: byte.default(0),
     count: z.number().int().min(1).max(64).optional(),
     until: name.optional(),
+    think: z.number().int().min(0).max(1_000_000).default(0).describe('ticks the monitor spends on each message before resolving it'),
   }),
   refs: (a) => ({ uses: [{ handle: a.uffd, kind: 'uffd' }], ...(a.until !== undefined ? { awaits: a.until } : {}) }),
   needs: (a) =>
@@ -39,6 +42,7 @@ export const uffd_handle = defineOp({
         continue;
       }
       left--;
+      k.sched.spend(t, a.think + 1);
       const ctx = msg.ctx;
       const v = msg.vpn;
       k.tracing && k.log(t, 'uffd_handle', `message: page ${v} ${msg.flags & 2 ? 'wp' : 'missing'}${msg.flags & 1 ? ' write' : ''}`);

@@ -18,10 +18,12 @@ parentPort!.postMessage('ready');
 async function handle(item: WorkItem): Promise<WorkerReply> {
   try {
     reg ??= Registry.load(item.kernelsYaml, await loadStrategyModules(item.strategyModules ?? []));
-    let w = workloads.get(item.file);
+    // By id: one file of a scale: series holds several workloads.
+    const key = `${item.file}\u0000${item.id}`;
+    let w = workloads.get(key);
     if (w === undefined) {
       w = loadWorkloadFile(item.file, item.id, reg);
-      workloads.set(item.file, w);
+      workloads.set(key, w);
     }
     const seg = exploreSegment(w, reg.resolve(item.spec), {
       ...item.opts,

@@ -1,8 +1,9 @@
 import type { TraceEvent } from '../../core/trace.js';
+import { COST_CSS, costClaimsHtml, costDifferencesHtml } from './cost.js';
 import { realSectionHtml } from '../real/reportSections.js';
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
 import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, countingNote, groupCounterexamples, violatingShare, type CounterexampleGroup, type ReplayCommand } from './common.js';
-import { costMetrics, formatCompact, maxMedian, summaryLine } from './markdown.js';
+import { summaryLine } from './markdown.js';
 import { abbreviations, ERROR_CELL, OK_CELL, SKIP_CELL } from './terminal.js';
 import { highlightIndex, traceThreads } from './traceColumns.js';
 
@@ -55,44 +56,6 @@ function gridTable(runs: readonly RunResult[], strategies: readonly string[], ab
     return `<tr><th class="wl" title="${esc(w)}">${esc(w.slice(w.indexOf('/') + 1))}</th>${cells.join('')}</tr>`;
   });
   return `<table class="grid"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cost charts
-
-const BAR_H = 16;
-const BAR_GAP = 4;
-const LABEL_W = 150;
-const CHART_W = 340;
-const VALUE_W = 44;
-
-/** One horizontal bar per strategy; the script re-stacks the visible bars when a filter hides some. */
-function costChart(runs: readonly RunResult[], strategies: readonly string[], metric: string): string {
-  const values = strategies.map((s) => ({ s, v: maxMedian(runs, s, metric) }));
-  const max = Math.max(1, ...values.map((x) => x.v ?? 0));
-  const plot = CHART_W - LABEL_W - VALUE_W;
-  const h = strategies.length * (BAR_H + BAR_GAP);
-  const bars = values.map(({ s, v }, i) => {
-    const w = v === null ? 0 : Math.max(v > 0 ? 1 : 0, Math.round((v / max) * plot));
-    const label = v === null ? '–' : formatCompact(v);
-    return (
-      `<g class="bar" data-strategy="${esc(s)}" transform="translate(0 ${i * (BAR_H + BAR_GAP)})">` +
-      `<title>${esc(`${s}: ${metric} ${v === null ? 'not recorded' : v}`)}</title>` +
-      `<text x="${LABEL_W - 6}" y="${BAR_H - 4}" text-anchor="end">${esc(s.length > 22 ? `${s.slice(0, 21)}…` : s)}</text>` +
-      `<rect x="${LABEL_W}" y="0" width="${w}" height="${BAR_H}" rx="2"/>` +
-      `<text class="v" x="${LABEL_W + w + 4}" y="${BAR_H - 4}">${esc(label)}</text></g>`
-    );
-  });
-  return (
-    `<figure class="chart"><figcaption>${esc(metric)}</figcaption>` +
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_W}" height="${h}" viewBox="0 0 ${CHART_W} ${h}" role="img" aria-label="${esc(metric)} per strategy">${bars.join('')}</svg></figure>`
-  );
-}
-
-function costSection(runs: readonly RunResult[], strategies: readonly string[]): string {
-  const metrics = costMetrics(runs);
-  if (metrics.length === 0) return '<p>No cost recorded.</p>';
-  return `<div class="charts">${metrics.map((m) => costChart(runs, strategies, m)).join('')}</div>`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,12 +168,7 @@ table.grid th.wl{padding-right:8px;font-family:ui-monospace,monospace;font-weigh
 .skip{background:var(--skip);color:var(--skip-ink)}
 .mismatch{outline:2px solid #111;outline-offset:-2px}
 .flag{position:absolute;top:-3px;right:1px;font-size:11px;color:#111}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(350px,1fr));gap:10px}
-figure.chart{margin:0;background:#fff;border:1px solid var(--line);border-radius:6px;padding:6px 8px}
-figure.chart figcaption{font-family:ui-monospace,monospace;font-size:12.5px;font-weight:600;margin-bottom:4px}
 svg text{font:11px ui-monospace,monospace;fill:#333}
-svg rect{fill:#5b7fb6}
-svg text.v{fill:var(--muted)}
 details.cx{background:#fff;border:1px solid var(--line);border-radius:6px;margin:6px 0}
 ul.members{display:flex;flex-wrap:wrap;gap:4px 14px;list-style:none;padding:0;margin:4px 0}.share{color:var(--muted);font-size:11.5px}
 details.cx>summary{cursor:pointer;padding:6px 10px;list-style-position:outside}
@@ -243,8 +201,7 @@ const SCRIPT = `
   function apply(){
     var fam=checked('family'),str=checked('strategy');
     document.querySelectorAll('[data-family]').forEach(function(el){if(el.tagName!=='INPUT'){el.classList.toggle('hidden',fam[el.dataset.family]===false||(el.dataset.strategy!==undefined&&str[el.dataset.strategy]===false)||(el.dataset.strategies!==undefined&&el.dataset.strategies.split(' ').every(function(s){return str[s]===false;})));}});
-    document.querySelectorAll('table.grid [data-strategy], svg [data-strategy]').forEach(function(el){el.classList.toggle('hidden',str[el.dataset.strategy]===false);});
-    document.querySelectorAll('svg').forEach(function(svg){var y=0;svg.querySelectorAll('g.bar').forEach(function(g){if(g.classList.contains('hidden'))return;g.setAttribute('transform','translate(0 '+y+')');y+=${BAR_H + BAR_GAP};});svg.setAttribute('height',String(y));svg.setAttribute('viewBox','0 0 ${CHART_W} '+Math.max(y,1));});
+    document.querySelectorAll('table.grid [data-strategy], table.claim-table [data-strategy]').forEach(function(el){el.classList.toggle('hidden',str[el.dataset.strategy]===false);});
   }
   form.addEventListener('change',apply);
   form.querySelectorAll('button[data-all]').forEach(function(b){b.addEventListener('click',function(ev){ev.preventDefault();var on=b.dataset.all==='on';form.querySelectorAll('input[data-kind="'+b.dataset.kind+'"]').forEach(function(i){i.checked=on;});apply();});});
@@ -296,12 +253,12 @@ export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string
     const cols = strategies.filter((s) => present.has(s));
     body.push(`<section class="family" data-family="${esc(family)}"><h3>${esc(family)}</h3>${gridTable(fr, cols, abbrev, anchor)}</section>`);
   }
-  body.push('<h2 id="cost">Cost per strategy</h2>', "<p class=\"summary\">Each bar is the largest, over the family's workloads, of a run's median execution.</p>");
+  body.push('<h2 id="cost">Cost where the strategies differ</h2>', '<p class="summary">Per workload, the candidate strategies that pay more or less than most, by the median execution (a series at its largest point). Ticks: a thread\'s step is one (docs/cost.md).</p>');
   for (const [family, fr] of byFamily) {
-    const present = new Set(strategiesOf(fr));
-    const cols = strategies.filter((s) => present.has(s));
-    body.push(`<section class="family" data-family="${esc(family)}"><h3>${esc(family)}</h3>${costSection(fr, cols)}</section>`);
+    body.push(`<section class="family" data-family="${esc(family)}"><h3>${esc(family)}</h3>${costDifferencesHtml(fr)}</section>`);
   }
+  const claims = costClaimsHtml(runs);
+  if (claims !== null) body.push(claims);
   const replay = replayCommand(results);
   const cx: string[] = [];
   groups.forEach((g, k) => cx.push(counterexample(g, `cx-${k}`, replay)));
@@ -318,7 +275,7 @@ export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(title)}</title>`,
-    `<style>${CSS}</style></head><body>`,
+    `<style>${CSS}${COST_CSS}</style></head><body>`,
     `<header><h1>${esc(title)}</h1><p class="summary">${esc(summaryLine(results))}</p>`,
     `<p class="summary">${t.mismatches === 0 ? 'Every run with an expectation matched it.' : `<strong>${plural(t.mismatches, 'run')} differ from the workloads' expect.</strong>`}</p></header>`,
     filters(families, strategies),

@@ -1,4 +1,5 @@
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
+import { costClaimsMarkdown, costDifferencesMarkdown } from './cost.js';
 import {
   cellKey,
   describeExpected,
@@ -208,24 +209,9 @@ function explorationLine(runs: readonly RunResult[], strategy: string): string {
   return `- ${code(strategy)}: ${formatCount(executions)} executions over ${plural(mine.length, 'workload')} (${escapeInline(modes)}), ${coverage}`;
 }
 
+/** Who pays what where the strategies differ (src/harness/report/cost.ts), then what was explored. */
 function costSection(runs: readonly RunResult[], strategies: readonly string[]): string {
-  const metrics = costMetrics(runs);
-  const out: string[] = [];
-  if (metrics.length === 0) {
-    out.push('No cost recorded.');
-  } else {
-    out.push("Each value is the largest, over the family's workloads, of a run's median execution.");
-    const rows = strategies.map((s) => [
-      code(s),
-      ...metrics.map((m) => {
-        const v = maxMedian(runs, s, m);
-        return v === null ? '—' : formatCompact(v);
-      }),
-    ]);
-    out.push(table(['strategy', ...metrics], rows, ['left', ...metrics.map((): Align => 'right')]));
-  }
-  out.push(strategies.map((s) => explorationLine(runs, s)).join('\n'));
-  return out.join('\n\n');
+  return [costDifferencesMarkdown(runs), strategies.map((s) => explorationLine(runs, s)).join('\n')].join('\n\n');
 }
 
 /** Kernel timelines are compositions of the strategies; pairs are compared among the strategies. */
@@ -355,6 +341,8 @@ export function renderMarkdown(results: ResultsFile, opts: MarkdownOptions = {})
   const strategies = strategiesOf(results.runs);
   const notes: Footnotes = { next: 1 };
   for (const [family, runs] of groupByFamily(results.runs)) out.push(familySection(family, runs, strategies, notes));
+  const claims = costClaimsMarkdown(results.runs);
+  if (claims !== null) out.push(claims);
   const replay = replayCommand(results);
   out.push(counterexamplesSection(results.runs, replay));
   const errors = errorsSection(results.runs, replay);

@@ -1,4 +1,6 @@
 import type { Chooser } from '../../core/sched/Chooser.js';
+import type { UserEvents } from '../../core/trace/user_events.js';
+import { note_uffd_wp_metadata } from '../../core/mm/uffdWpMetadata.js';
 import { Kernel } from '../../core/Kernel.js';
 import type { Kernel as StrategyKernel } from '../../core/Strategy.js';
 import { pipe_release } from '../../core/io/pipe.js';
@@ -90,7 +92,7 @@ export class Execution {
     opts: ExecutionOptions,
   ) {
     this.outcome = new OutcomeLog(w);
-    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: guardedHooks(kernel), arch: w.arch, swapDevice: w.swapDevice }, chooser);
+    this.k = new Kernel({ pageSize: w.pageSize, limitPages: w.limitPages, maxSteps: opts.maxSteps, hooks: guardedHooks(kernel), arch: w.arch, swapDevice: w.swapDevice, timing: w.timing }, chooser);
     if (opts.trace) this.k.sched.trace = [];
     this.oracle.fp = this.k.sched.fp;
     this.procs = new TouchedMap(() => this.k.sched.fp, (name) => stableObject(5, 2, nameHash(name)));
@@ -154,7 +156,11 @@ export class Execution {
     }
     this.checkUserEventsKills();
     const s = this.k.stats;
+    for (const t of this.k.sched.tasks) if (t.clock > s.makespanTicks) s.makespanTicks = t.clock;
+    const ue = this.k.ext.get('user_events') as UserEvents | undefined;
+    if (ue !== undefined) s.eventMutexMaxHoldTicks = ue.event_mutex.maxHold;
     for (const mm of this.k.mms) {
+      if (!mm.dead) note_uffd_wp_metadata(this.k, mm);
       if (mm.mmap_lock.maxHold > s.mmapLockMaxHoldSteps) s.mmapLockMaxHoldSteps = mm.mmap_lock.maxHold;
       if (mm.mmap_lock.maxWriterWait > s.mmapWriterWaitSteps) s.mmapWriterWaitSteps = mm.mmap_lock.maxWriterWait;
     }

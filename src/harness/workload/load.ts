@@ -5,9 +5,13 @@ import { describeIssue } from './describeIssue.js';
 import { OPS } from '../ops/index.js';
 import type { HandleKind, OpRefs } from '../ops/OpDef.js';
 import { INVARIANT_IDS, isInvariant } from '../oracle/invariants.js';
-import { WorkloadSchema } from './schema.js';
+import { ScaleSchema, WorkloadSchema } from './schema.js';
+import { firstPlaceholder, pointId, splitPointId, substitute, type SeriesPoint } from './scale.js';
+import { DEFAULT_TIMING } from '../../core/Kernel.js';
 import { SKIP, UNBOUNDED, type OpNode, type ProcessDecl, type SourcePos, type VmaDecl, type Workload } from './types.js';
 import type { FeatureNeed } from '../features.js';
+import { COST_NAMES } from '../../core/stats.js';
+import { parsePrediction, type CostClaim } from '../cost/claims.js';
 import { WorkloadError, didYouMean } from './WorkloadError.js';
 
 /** What the loader needs to know about strategies to check `expect:` keys. */
@@ -99,7 +103,24 @@ function forbiddenKeys(node: unknown, pos: Positions, path: Path): void {
   } else if (isSeq(node)) node.items.forEach((it, i) => forbiddenKeys(it, pos, [...path, i]));
 }
 
+/**
+ * One workload: the file's, or for a file with `scale:` the point its id names (`id@param=value`;
+ * the bare id gives the series' first point).
+ */
 export function loadWorkloadFile(file: string, id: string, catalog: Catalog): Workload {
+  const point = splitPointId(id);
+  const all = loadWorkloadSeries(file, point?.base ?? id, catalog);
+  if (point === null) return all[0]!;
+  const w = all.find((x) => x.id === id);
+  if (w === undefined) {
+    const have = all.map((x) => x.id);
+    throw new WorkloadError({ file, line: 1, col: 1 }, `no point ${id} in this file (${have.length > 1 || all[0]!.series ? `points: ${have.join(', ')}` : 'it has no scale:'})`);
+  }
+  return w;
+}
+
+/** Every workload a file describes: one, or one per value of its `scale:` parameter. */
+export function loadWorkloadSeries(file: string, id: string, catalog: Catalog): Workload[] {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -107,10 +128,14 @@ export function loadWorkloadFile(file: string, id: string, catalog: Catalog): Wo
     throw new WorkloadError({ file, line: 1, col: 1 }, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
   if (buf.includes(0)) throw new WorkloadError({ file, line: 1, col: 1 }, 'binary file (a workload is YAML text)');
-  return parseWorkload(buf.toString('utf8'), file, id, catalog);
+  return parseWorkloadSeries(buf.toString('utf8'), file, id, catalog);
 }
 
 export function parseWorkload(text: string, file: string, id: string, catalog: Catalog): Workload {
+  return parseWorkloadSeries(text, file, id, catalog)[0]!;
+}
+
+export function parseWorkloadSeries(text: string, file: string, id: string, catalog: Catalog): Workload[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
   const pos = new Positions(file, doc, lc);
@@ -126,6 +151,28 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
   }
   if (doc.contents === null) throw new WorkloadError({ file, line: 1, col: 1 }, 'empty workload (expected a map with title and processes)');
   forbiddenKeys(doc.contents, pos, []);
+  const scaleNode = isMap(doc.contents) ? doc.contents.get('scale', true) : undefined;
+  const scaleRaw = scaleNode === undefined ? undefined : isScalar(scaleNode) ? scaleNode.value : (scaleNode as { toJSON(): unknown }).toJSON();
+  if (scaleRaw === undefined) {
+    const ph = firstPlaceholder(doc);
+    if (ph !== null) throw new WorkloadError(pos.at(ph.offset), `${ph.text}: a \${...} placeholder needs a scale: section that names its parameter (e.g. scale: { pages: [1, 2, 4, 8, 16] })`);
+    return [buildWorkload(doc, pos, file, id, catalog, null)];
+  }
+  const sc = ScaleSchema.safeParse(scaleRaw);
+  if (!sc.success) {
+    const { issue, at } = firstIssue(sc.error.issues, ['scale'], pos);
+    throw new WorkloadError(at, `scale${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${describeIssue(issue, scaleRaw, ScaleSchema).msg}`);
+  }
+  const [param, values] = Object.entries(sc.data)[0]!;
+  return values.map((value) => {
+    const d = doc.clone();
+    substitute(d, new Map([[param, value]]), (o) => pos.at(o), ` (with ${param}=${value})`);
+    return buildWorkload(d, pos, file, pointId(id, param, value), catalog, { id, param, value });
+  });
+}
+
+function buildWorkload(doc: Document, pos: Positions, file: string, id: string, catalog: Catalog, series: SeriesPoint | null): Workload {
+  const seriesNote = series === null ? '' : ` (with ${series.param}=${series.value})`;
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 50 });
@@ -142,7 +189,7 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     const { issue, at } = firstIssue(parsed.error.issues, [], pos);
     const d = describeIssue(issue, raw, WorkloadSchema);
     const where = issue.path.length ? issue.path.join('.') : 'top level';
-    throw new WorkloadError(at, `${where}: ${d.msg}`);
+    throw new WorkloadError(at, `${where}${seriesNote}: ${d.msg}`);
   }
   const f = parsed.data;
 
@@ -319,10 +366,38 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     }
   }
 
+  let claim: CostClaim | undefined;
+  if (f.cost !== undefined) {
+    const c = f.cost;
+    if (!(COST_NAMES as readonly string[]).includes(c.metric)) {
+      throw new WorkloadError(pos.of(['cost', 'metric']), `cost.metric: unknown metric ${c.metric}${didYouMean(c.metric, COST_NAMES)} (metrics: ${COST_NAMES.join(', ')})`);
+    }
+    const expect: Record<string, string[]> = {};
+    for (const [sname, v] of Object.entries(c.expect)) {
+      const kpos = pos.of(['cost', 'expect'], sname);
+      const why = catalog.checkStrategy(sname);
+      if (why !== null) throw new WorkloadError(kpos, `cost.expect: ${why}`);
+      const list = Array.isArray(v) ? v : [v];
+      list.forEach((s, i) => {
+        const at = pos.of(Array.isArray(v) ? ['cost', 'expect', sname, i] : ['cost', 'expect', sname]);
+        const p = parsePrediction(s);
+        if (typeof p === 'string') throw new WorkloadError(at, `cost.expect.${sname}: ${p}`);
+        if (p.kind === 'compare') {
+          const w = catalog.checkStrategy(p.than);
+          if (w !== null) throw new WorkloadError(at, `cost.expect.${sname}: ${w}`);
+        }
+        if (p.kind === 'growth' && series === null) throw new WorkloadError(at, `cost.expect.${sname}: ${s} describes how a figure grows, which needs a scale: series (for one workload: zero, nonzero, livelock, more than S, less than S, same as S)`);
+      });
+      expect[sname] = list;
+    }
+    claim = { claim: c.claim, source: c.source, metric: c.metric, expect, aggregate: c.aggregate, ...(c.note !== undefined ? { note: c.note } : {}) };
+  }
+
   const ex: Partial<NonNullable<typeof f.explore>> = f.explore ?? {};
   // The family is the innermost folder on the id's path that names one (configs/<family>/x, or
-  // my-work/gup-cow/x outside configs/), else the folder the file sits in.
-  const folders = id.split('/').slice(0, -1);
+  // my-work/gup-cow/x outside configs/), else the folder the file sits in. A point of a series
+  // (x@pages=4) is named after its file.
+  const folders = (series?.id ?? id).split('/').slice(0, -1);
   const family = f.family ?? [...folders].reverse().find((d) => catalog.families().includes(d)) ?? folders[folders.length - 1] ?? '';
   if (f.family !== undefined && !catalog.families().includes(f.family)) {
     throw new WorkloadError(pos.of(['family']), `unknown family ${f.family}${didYouMean(f.family, catalog.families())} (families: ${catalog.families().join(', ')})`);
@@ -337,6 +412,9 @@ export function parseWorkload(text: string, file: string, id: string, catalog: C
     arch: { bits: f.arch?.bits ?? 64, endian: f.arch?.endian ?? 'little' },
     limitPages: f.memory?.limit_pages ?? 1024,
     swapDevice: f.swap?.device ?? 'disk',
+    timing: { io: f.timing?.io ?? DEFAULT_TIMING.io, copy: f.timing?.copy ?? DEFAULT_TIMING.copy },
+    ...(series !== null ? { series } : {}),
+    ...(claim !== undefined ? { claim } : {}),
     processes,
     explore: {
       mode: ex.mode ?? 'exhaustive',

@@ -10,7 +10,7 @@ const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'a name: letters, di
 
 export const VmaSchema = z.strictObject({
   type: z.enum(['anon', 'shmem']).default('anon').describe('anonymous private memory, or a shared shmem file'),
-  pages: z.number().int().min(1).max(64).default(1),
+  pages: z.number().int().min(1).max(4096).default(1),
   prot: z.enum(['none', 'r', 'rw']).default('rw'),
   file: z.string().optional().describe('shmem: the file name (mappings of one file share its pages)'),
 });
@@ -37,6 +37,32 @@ export const ExploreSchema = z.strictObject({
   spurious_wakeups: z.number().int().min(0).max(8).default(0),
 });
 
+/** `scale:` — one parameter and the values it takes, in the order the series runs them. */
+export const ScaleSchema = z
+  .record(name, z.array(z.number().int().min(0).max(1_000_000)).min(2).max(16))
+  .refine((r) => Object.keys(r).length === 1, 'exactly one parameter, e.g. { pages: [1, 2, 4, 8, 16] }')
+  .refine((r) => Object.values(r).every((vs) => new Set(vs).size === vs.length), 'each value once')
+  .describe('a series: one parameter and its values; ${param} (or ${expr}) anywhere in the file takes each value in turn');
+
+export const TimingSchema = z
+  .strictObject({
+    io: z.number().int().min(1).max(1_000_000).default(1).describe('ticks one device transfer takes (a DMA chunk, a swap read or write)'),
+    copy: z.number().int().min(1).max(1_000_000).default(1).describe('ticks copying one page takes'),
+  })
+  .describe('how long things take, in ticks (a thread step is one tick): the cost model of docs/cost.md');
+
+const prediction = z.string().min(1);
+export const CostClaimSchema = z
+  .strictObject({
+    claim: z.string().min(1).describe('the sentence from the thread, quoted'),
+    source: z.string().min(1).describe('who said it, where: seed, author, date, thread'),
+    metric: z.string().min(1).describe('the cost metric that measures it (faultline list metrics... see docs/cost.md)'),
+    expect: z.record(z.string(), z.union([prediction, z.array(prediction).min(1)])).describe('per strategy: constant|linear|superlinear|sublinear|zero|nonzero|livelock|more than S|less than S|same as S'),
+    note: z.string().optional().describe('how the model measures the claim'),
+    aggregate: z.enum(['min', 'median', 'max']).default('min').describe('which figure of the explored executions the claim is about: min (what every schedule pays; default) or max (the worst schedule)'),
+  })
+  .describe('a cost claim this workload (or series) measures; the report checks its predictions');
+
 export const WorkloadSchema = z.strictObject({
   $schema: z.string().optional(),
   title: z.string().min(1),
@@ -61,6 +87,9 @@ export const WorkloadSchema = z.strictObject({
     .optional()
     .describe('what swap is backed by'),
   processes: z.record(name, ProcessSchema),
+  scale: ScaleSchema.optional(),
+  timing: TimingSchema.optional(),
+  cost: CostClaimSchema.optional(),
   explore: ExploreSchema.optional(),
   expect: z
     .record(z.string(), z.union([z.array(z.string()), z.literal('skip')]).describe('a list of invariant ids, or skip'))

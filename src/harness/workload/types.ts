@@ -1,3 +1,4 @@
+import type { CostClaim } from '../cost/claims.js';
 /** A loaded, validated workload: what the YAML says, with source positions kept for messages. */
 import type { FeatureNeed } from '../features.js';
 
@@ -103,6 +104,12 @@ export interface Workload {
   limitPages: number;
   /** What swap is backed by: `disk` (asynchronous reads) unless the workload says `zram`. */
   swapDevice: 'disk' | 'zram';
+  /** Ticks of a device transfer and of a page copy (docs/cost.md). */
+  timing: { io: number; copy: number };
+  /** A point of a `scale:` series: the file's id, the parameter and its value here. */
+  series?: { id: string; param: string; value: number };
+  /** The cost claim this workload measures (`cost:`). */
+  claim?: CostClaim;
   processes: ProcessDecl[];
   explore: ExploreSpec;
   /** Violated invariants expected per strategy name (`[SKIP]`: a skip); `default` for the rest. Null if absent. */

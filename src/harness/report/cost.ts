@@ -221,3 +221,13 @@ table.claim-table{border-collapse:collapse;font-size:12.5px}table.claim-table th
 table.claim-table th:first-child,table.claim-table tbody th{text-align:left;font-family:ui-monospace,monospace;font-weight:normal}
 ul.checks{list-style:none;padding-left:0;font-size:13px}ul.checks li.no{color:var(--fail-ink)}ul.checks .why{color:var(--muted)}
 `;
+
+/**
+ * The runs whose counterexamples a report lists: a scale: series repeats its scenario at every size,
+ * so only its largest point is shown (the others are in results.json, with their replay tokens).
+ */
+export function largestPoints(runs: readonly RunResult[]): RunResult[] {
+  const largest = new Map<string, number>();
+  for (const r of runs) if (r.series) largest.set(r.series.id, Math.max(largest.get(r.series.id) ?? -Infinity, r.series.value));
+  return runs.filter((r) => r.series === undefined || r.series.value === largest.get(r.series.id));
+}

@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../../core/trace.js';
-import { COST_CSS, costClaimsHtml, costDifferencesHtml } from './cost.js';
+import { COST_CSS, costClaimsHtml, costDifferencesHtml, largestPoints } from './cost.js';
 import { realSectionHtml } from '../real/reportSections.js';
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
 import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, countingNote, groupCounterexamples, violatingShare, type CounterexampleGroup, type ReplayCommand } from './common.js';
@@ -234,7 +234,7 @@ export function renderHtml(results: ResultsFile, opts: HtmlOptions = {}): string
   const strategies = strategiesOf(runs);
   const families = uniqueInOrder(runs.map((r) => familyOf(r.workload)));
   const abbrev = abbreviations(uniqueInOrder(runs.flatMap(violatedIds)));
-  const groups = groupCounterexamples(runs);
+  const groups = groupCounterexamples(largestPoints(runs));
   const anchor = new Map<RunResult, string>();
   groups.forEach((g, k) => {
     for (const m of g.members) if (!anchor.has(m.run)) anchor.set(m.run, `cx-${k}`);

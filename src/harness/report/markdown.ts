@@ -1,5 +1,5 @@
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
-import { costClaimsMarkdown, costDifferencesMarkdown } from './cost.js';
+import { costClaimsMarkdown, costDifferencesMarkdown, largestPoints } from './cost.js';
 import {
   cellKey,
   describeExpected,
@@ -323,7 +323,8 @@ export function renderSummaryMarkdown(results: ResultsFile, opts: MarkdownOption
   if (results.runs.length === 0) return `${out.join('\n\n')}\n`;
   const strategies = strategiesOf(results.runs);
   const notes: Footnotes = { next: 1 };
-  for (const [family, runs] of groupByFamily(results.runs)) {
+  // A scale: series at its largest point: the summary is for a CI step, the sizes are in report.md.
+  for (const [family, runs] of groupByFamily(largestPoints(results.runs))) {
     const present = new Set(strategiesOf(runs));
     out.push(`## ${escapeInline(family)}`, matrixSection(runs, strategies.filter((s) => present.has(s)), notes));
   }
@@ -344,7 +345,7 @@ export function renderMarkdown(results: ResultsFile, opts: MarkdownOptions = {})
   const claims = costClaimsMarkdown(results.runs);
   if (claims !== null) out.push(claims);
   const replay = replayCommand(results);
-  out.push(counterexamplesSection(results.runs, replay));
+  out.push(counterexamplesSection(largestPoints(results.runs), replay));
   const errors = errorsSection(results.runs, replay);
   if (errors !== null) out.push(errors);
   return `${out.join('\n\n')}\n`;

@@ -6,6 +6,7 @@ import type { RunResult } from '../results.js';
 import type { OpNode, Workload } from '../workload/types.js';
 import { compileWorkload, type HostFacts, type RunSettings } from './compile.js';
 import { runExecutor, type RealRun } from './executor.js';
+import { dmaTearMatcher } from './dmaTears.js';
 
 /**
  * litmus7 for mm: the outcomes the real kernel produced for a workload, held against the outcomes
@@ -15,6 +16,8 @@ export interface RealObserved {
   outcome: string;
   count: number;
   allowedByModel: boolean;
+  /** Allowed as a DMA tear of this model outcome (see dmaTears.ts), not as itself. */
+  tearOf?: string;
   /** The first run that produced it (its delays are seeded: `--seed` and the run number). */
   firstRun: number;
 }
@@ -96,15 +99,20 @@ export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): 
   const runs: RealRun[] = await runExecutor(o.bin, c.ok);
   const seen = new Map<string, RealObserved>();
   let timeouts = 0;
+  const tears = dmaTearMatcher(mw);
   for (const r of runs) {
     if (r.timedOut) timeouts++;
     const s = seen.get(r.outcome);
     if (s) s.count++;
-    else seen.set(r.outcome, { outcome: r.outcome, count: 1, allowedByModel: allowed.has(r.outcome), firstRun: r.run });
+    else {
+      const tearOf = allowed.has(r.outcome) || tears === null ? null : tears.match(r.outcome, allowed);
+      seen.set(r.outcome, { outcome: r.outcome, count: 1, allowedByModel: allowed.has(r.outcome) || tearOf !== null, ...(tearOf !== null ? { tearOf } : {}), firstRun: r.run });
+    }
   }
   const observed = [...seen.values()].sort((a, b) => b.count - a.count || (a.outcome < b.outcome ? -1 : 1));
   const status: RealStatus = observed.every((x) => x.allowedByModel) ? 'consistent' : 'inconsistent';
-  const modelOnly = [...allowed].filter((x) => !seen.has(x)).sort();
+  const reached = new Set([...seen.values()].map((x) => x.tearOf ?? x.outcome));
+  const modelOnly = [...allowed].filter((x) => !reached.has(x)).sort();
   const real: RealWorkload = {
     workload: w.id,
     status,

@@ -90,9 +90,13 @@ export interface RealOptions extends RunSettings {
 
 /** Compare one workload: the model's outcome set on the timeline, then K real runs. */
 export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): Promise<{ real: RealWorkload; model: RunResult | null }> {
+  const skip = (why: string) => ({ real: { workload: w.id, status: 'skip' as const, skip: why, runs: 0, observed: [], modelOnly: [], timeouts: 0 }, model: null });
   const c = compileWorkload(w, o.host, o);
-  if ('skip' in c) return { real: { workload: w.id, status: 'skip', skip: c.skip, runs: 0, observed: [], modelOnly: [], timeouts: 0 }, model: null };
+  if ('skip' in c) return skip(c.skip);
   const { workload: mw, notes } = asThisKernelRunsIt(w);
+  // A timeline older than the kernel may lack a feature the workload needs: nothing to hold it to.
+  const lacks = reg.skipReason(mw, o.timeline);
+  if (lacks !== null) return skip(`the model's ${o.timeline} lacks ${lacks}`);
   const model = explore(mw, reg.resolve(o.timeline));
   o.onModel?.(model);
   const allowed = new Set((model.outcomes ?? []).map((x) => x.outcome));

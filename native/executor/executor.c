@@ -395,8 +395,9 @@ static int run_op(const struct op *o)
 		return 0;
 	case OP_WAITPID: {
 		int fd = syscall(SYS_pidfd_open, pid_of(o->proc), 0);
+		/* Gone and reaped already (by the run's supervisor): it has exited. */
 		if (fd < 0)
-			return errno;
+			return errno == ESRCH ? 0 : errno;
 		struct pollfd pf = { fd, POLLIN, 0 };
 		while (poll(&pf, 1, -1) < 0 && errno == EINTR)
 			;

@@ -6,7 +6,8 @@ import type { RunResult } from '../results.js';
 import type { OpNode, Workload } from '../workload/types.js';
 import { compileWorkload, type HostFacts, type RunSettings } from './compile.js';
 import { runExecutor, type RealRun } from './executor.js';
-import { dmaTearMatcher } from './dmaTears.js';
+import { dmaTearMatcher, type TearMatcher } from './dmaTears.js';
+import { killVariants } from './killWindows.js';
 
 /**
  * litmus7 for mm: the outcomes the real kernel produced for a workload, held against the outcomes
@@ -18,6 +19,8 @@ export interface RealObserved {
   allowedByModel: boolean;
   /** Allowed as a DMA tear of this model outcome (see dmaTears.ts), not as itself. */
   tearOf?: string;
+  /** Allowed as this model outcome with a kill landing around an op the executor saw in flight (killWindows.ts). */
+  killOf?: string;
   /** The first run that produced it (its delays are seeded: `--seed` and the run number). */
   firstRun: number;
 }
@@ -79,6 +82,18 @@ export function asThisKernelRunsIt(w: Workload): { workload: Workload; notes: st
   return { workload: notes.length ? { ...w, processes } : w, notes: [...new Set(notes)] };
 }
 
+/** The model outcome a real one stands for under the two comparison rules, or null. */
+function relaxedMatch(outcome: string, allowed: ReadonlySet<string>, tears: TearMatcher | null): { why: 'tearOf' | 'killOf'; outcome: string } | null {
+  const t = tears?.match(outcome, allowed) ?? null;
+  if (t !== null) return { why: 'tearOf', outcome: t };
+  for (const v of killVariants(outcome, allowed)) {
+    if (allowed.has(v)) return { why: 'killOf', outcome: v };
+    const vt = tears?.match(v, allowed) ?? null;
+    if (vt !== null) return { why: 'killOf', outcome: vt };
+  }
+  return null;
+}
+
 export interface RealOptions extends RunSettings {
   timeline: string;
   host: HostFacts;
@@ -109,13 +124,13 @@ export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): 
     const s = seen.get(r.outcome);
     if (s) s.count++;
     else {
-      const tearOf = allowed.has(r.outcome) || tears === null ? null : tears.match(r.outcome, allowed);
-      seen.set(r.outcome, { outcome: r.outcome, count: 1, allowedByModel: allowed.has(r.outcome) || tearOf !== null, ...(tearOf !== null ? { tearOf } : {}), firstRun: r.run });
+      const as = allowed.has(r.outcome) ? null : relaxedMatch(r.outcome, allowed, tears);
+      seen.set(r.outcome, { outcome: r.outcome, count: 1, allowedByModel: allowed.has(r.outcome) || as !== null, ...(as !== null ? { [as.why]: as.outcome } : {}), firstRun: r.run });
     }
   }
   const observed = [...seen.values()].sort((a, b) => b.count - a.count || (a.outcome < b.outcome ? -1 : 1));
   const status: RealStatus = observed.every((x) => x.allowedByModel) ? 'consistent' : 'inconsistent';
-  const reached = new Set([...seen.values()].map((x) => x.tearOf ?? x.outcome));
+  const reached = new Set([...seen.values()].map((x) => x.tearOf ?? x.killOf ?? x.outcome));
   const modelOnly = [...allowed].filter((x) => !reached.has(x)).sort();
   const real: RealWorkload = {
     workload: w.id,

@@ -57,7 +57,8 @@ export function addRealCommand(program: Command, env: RealCommandEnv): void {
     .action(async (paths: string[], o: RealOpts) => {
       const reg = env.registry();
       const kernel = release();
-      const timeline = o.strategy ?? hostTimeline(reg, kernel);
+      // `--strategy host` means what it means for run: the timeline of this machine's kernel.
+      const timeline = o.strategy === undefined || o.strategy === 'host' ? hostTimeline(reg, kernel) : o.strategy;
       if (timeline === null) throw env.usage(`no named kernel timeline in kernels.yaml is as old as this kernel (${kernel}); name one with --strategy`);
       if (!reg.kernels.has(timeline)) reg.resolve(timeline);
       const formats = o.format.split(',').map((f) => f.trim()).filter(Boolean);

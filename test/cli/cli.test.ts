@@ -54,6 +54,18 @@ describe('faultline CLI', () => {
     expect(faultline('list', 'things').code).toBe(2);
   });
 
+  it('--strategy host runs the newest timeline not newer than uname -r, and says which', () => {
+    const r = faultline('run', 'configs/uffd-wp-shmem/reclaim-zap-then-write.yaml', '--strategy', 'host', '--json', '--out', mkdtempSync(join(tmpdir(), 'host-')));
+    expect(r.code).toBe(0);
+    const host = (JSON.parse(r.out) as { runs: { strategy: string }[] }).runs[0]!.strategy;
+    expect(host).toMatch(/^v\d+\.\d+/);
+    expect(r.err).toContain(`--strategy host is ${host} (this machine runs Linux `);
+  });
+
+  it('list features gives each feature its release and commit', () => {
+    expect(faultline('list', 'features').out).toMatch(/^uffd-wp-shmem\s+5\.19\s+b1f9e876862d\s+uffd write-protect on shmem/m);
+  });
+
   it("run writes results.json and report.md; replay prints the report\'s trace", () => {
     const out = tmp();
     const r = faultline('run', 'configs/gup-cow/pin-ro-cow-shared.yaml', '--strategy', 'mapcount-reuse,anon-exclusive', '--out', out);

@@ -6,7 +6,7 @@ import type { Kernel } from '../Kernel.js';
 import type { MmStruct } from '../mm/MmStruct.js';
 import { PTE_PRESENT } from '../mm/Pte.js';
 import type { Runs } from '../mm/PageData.js';
-import { READ, WRITE } from '../sched/Access.js';
+import { READ } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import { do_user_addr_fault, type UserFault } from './fault.js';
 
@@ -25,7 +25,9 @@ export function* user_access(k: Kernel, t: Task, mm: MmStruct, addr: number, len
     const n = Math.min(len - done, ps - off);
     const pte = mm.pte(vpn);
     for (;;) {
-      yield pte.obj * 4 + (write ? WRITE : READ);
+      // The walk reads the pte; what a store changes in it (the dirty and accessed bits, when they
+      // were clear) the pte's setters record.
+      yield pte.obj * 4 + READ;
       const vma = pte.kind === PTE_PRESENT ? mm.find_vma(vpn) : null;
       if (vma !== null && (write ? pte.write : vma.read)) {
         const page = pte.page!;

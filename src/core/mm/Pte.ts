@@ -72,7 +72,17 @@ export class Pte {
     this.r();
     return this._dirty;
   }
+  /*
+   * The hardware sets the accessed and dirty bits on every access; setting a bit to the value it
+   * already has changes nothing, so it is a read for partial-order reduction (two stores through
+   * one pte then commute, as their bytes do). A set that changes the bit is a write, and it
+   * conflicts with the read, so DPOR still tries the order where the bit was clear.
+   */
   set dirty(v: boolean) {
+    if (v === this._dirty) {
+      this.r();
+      return;
+    }
     this.w();
     this._dirty = v;
   }
@@ -81,6 +91,10 @@ export class Pte {
     return this._young;
   }
   set young(v: boolean) {
+    if (v === this._young) {
+      this.r();
+      return;
+    }
     this.w();
     this._young = v;
   }

@@ -135,6 +135,28 @@ describe('FootprintLog: what a step touches beyond what it announced', () => {
     expect(st[3]).toContainEqual([saved.obj, WRITE]);
   });
 
+  it("records setting a pte's accessed or dirty bit to the value it has as a read, changing it as a write", () => {
+    const c = logging();
+    const s = new Scheduler(c, 100);
+    const mm = new MmStruct(s, 3, 'P');
+    const pte = mm.pte(17);
+    s.spawn('A', null, false, function* (): KGen {
+      yield s.newObject() * 4 + READ;
+      pte.dirty = true; // was clear: a write
+      yield s.newObject() * 4 + READ;
+      pte.dirty = true; // already set: the store changes nothing, so it commutes with others like it
+      pte.young = false; // already clear
+      yield s.newObject() * 4 + READ;
+      pte.young = true;
+    });
+    s.run();
+    const st = steps(c.footprints);
+    expect(st[1]).toContainEqual([pte.obj, WRITE]);
+    expect(st[2]).toContainEqual([pte.obj, READ]);
+    expect(st[2]).not.toContainEqual([pte.obj, WRITE]);
+    expect(st[3]).toContainEqual([pte.obj, WRITE]);
+  });
+
   it('records nothing when no explorer asked for footprints', () => {
     const s = new Scheduler({ choose: (r) => r[0]! }, 100);
     expect(s.fp).toBeNull();

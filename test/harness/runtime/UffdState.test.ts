@@ -10,10 +10,10 @@ import type { Execution } from '../../../src/harness/runtime/Execution.js';
 import type { Proc } from '../../../src/harness/runtime/Proc.js';
 import { UffdState } from '../../../src/harness/runtime/UffdState.js';
 
-function fake() {
+function fake(usesUffd = true) {
   let clock = 0;
   const violations: { invariant: string; message: string }[] = [];
-  const ex = { oracle: { now: () => ++clock }, violate: (invariant: string, message: string) => violations.push({ invariant, message }) } as unknown as Execution;
+  const ex = { usesUffd, k: { sched: { touch: () => {} } }, oracle: { now: () => ++clock }, violate: (invariant: string, message: string) => violations.push({ invariant, message }) } as unknown as Execution;
   const mm = { id: 3, name: 'P', find_vma: () => null } as unknown as MmStruct;
   const proc = { name: 'P', mm } as Proc;
   return { ex, mm, proc, violations, now: () => ++clock, st: new UffdState(ex) };
@@ -56,5 +56,16 @@ describe('UffdState: missed-userfault', () => {
     expect(f.violations).toEqual([]);
     f.st.observer.sleep!({ name: 'P.gup' } as Task, { name: 'P.u' } as UserfaultfdCtx, true);
     expect(f.violations.map((v) => v.invariant)).toEqual(['mmap-lock-held-in-userfault']);
+  });
+});
+
+describe('UffdState without userfaultfd in the workload', () => {
+  it("judges nothing and takes no stamp from the oracle's clock (which would order every access with every other)", () => {
+    const f = fake(false);
+    const t0 = f.now();
+    f.st.accessed(f.proc, 'P.t write', 16, 17, t0);
+    f.st.wrote(f.proc, 'P.t write', 16, 17, t0);
+    expect(f.violations).toEqual([]);
+    expect(f.now()).toBe(t0 + 1);
   });
 });

@@ -30,6 +30,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -63,7 +64,7 @@ static const char *const opnames[OP_COUNT] = {
 struct op {
 	enum opcode code;
 	int slot;
-	int vma, h, ev, proc, file, until, count, write, wp, mode, features, prot, advice, type, pages;
+	int vma, h, ev, proc, file, until, count, write, wp, mode, features, prot, advice, type, pages, iface;
 	long off, len, data, foff;
 	int fill;
 	char resolve;
@@ -102,6 +103,7 @@ struct shared {
 	int *pids;
 	int *status;
 	int *code;   /* 0 ok, >0 errno, <0 -signal */
+	int *nbytes; /* bytes a read returned, when fewer than asked (a short read); else -1 */
 	int *procsig; /* the signal a process died of, or 0 */
 	uint64_t *addrs; /* [proc][vma slot] */
 	unsigned char *data;
@@ -530,17 +532,54 @@ static int run_op(const struct op *o)
 		h->kind = H_NONE;
 		return 0;
 	case OP_PTRACE_PEEK: {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/mem", pid_of(o->proc));
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return errno == ENOENT ? ESRCH : errno;
-		/* Wait for the target to have mapped it. */
+		pid_t pid = pid_of(o->proc);
 		char *src = addr_of(o->proc, o->vma) + o->off;
-		long n = pread(fd, sh.data + o->data, o->len, (off_t)(uintptr_t)src);
-		close(fd);
-		/* access_remote_vm() falling short: /proc/PID/mem says EIO, the model's caller EFAULT. */
-		return n == o->len ? 0 : EFAULT;
+		unsigned char *dst = sh.data + o->data;
+		long n;
+		if (o->iface == 2) {
+			/* process_vm_readv(): pin_user_pages_remote with `locked`: it may wait for a userfault. */
+			struct iovec l = { dst, o->len }, r = { src, o->len };
+			n = process_vm_readv(pid, &l, 1, &r, 1, 0);
+			if (n < 0)
+				return errno;
+		} else if (o->iface == 1) {
+			/* /proc/PID/mem: access_remote_vm, a short read, EIO if nothing. */
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return errno == ENOENT ? ESRCH : errno;
+			n = pread(fd, dst, o->len, (off_t)(uintptr_t)src);
+			int e = errno;
+			close(fd);
+			if (n < 0)
+				return e;
+			if (n == 0)
+				return EIO;
+		} else {
+			/* PTRACE_PEEKDATA word by word on the stopped leader: EIO at the first word it cannot read. */
+			if (ptrace(PTRACE_SEIZE, pid, 0, 0) < 0)
+				return errno;
+			int st, err = 0;
+			if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0 || waitpid(pid, &st, __WALL) < 0)
+				err = errno;
+			for (n = 0; !err && n < o->len; n += sizeof(long)) {
+				errno = 0;
+				long word = ptrace(PTRACE_PEEKDATA, pid, src + n, 0);
+				if (errno) {
+					err = errno;
+					break;
+				}
+				memcpy(dst + n, &word, o->len - n < (long)sizeof(long) ? (size_t)(o->len - n) : sizeof(long));
+			}
+			ptrace(PTRACE_DETACH, pid, 0, 0);
+			if (err)
+				return err;
+			n = o->len;
+		}
+		if (n < o->len)
+			sh.nbytes[o->slot] = (int)n;
+		return 0;
 	}
 	case OP_UFFD_REGISTER: {
 		int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
@@ -771,7 +810,7 @@ static void print_outcome(long run, int timed_out)
 		printf("%s%s=%s", first ? "" : "; ", keys[s], res);
 		if (sh.status[s] == ST_DONE && sh.code[s] == 0 && o != NULL && o->bytes) {
 			putchar(':');
-			print_bytes(sh.data + o->data, o->len);
+			print_bytes(sh.data + o->data, sh.nbytes[s] >= 0 ? sh.nbytes[s] : o->len);
 		}
 		first = 0;
 	}
@@ -867,6 +906,7 @@ static void load(const char *file)
 				o->advice = jint(oj, "advice", 0);
 				o->type = jint(oj, "type", 0);
 				o->pages = jint(oj, "pages", 1);
+				o->iface = jint(oj, "iface", 1);
 				o->off = jint(oj, "off", 0);
 				o->len = jint(oj, "len", 0);
 				o->data = jint(oj, "data", 0);
@@ -921,7 +961,7 @@ int main(int argc, char **argv)
 	memfds = calloc(nfiles + 1, sizeof(int));
 	handles = calloc(nhandles + 1, sizeof(*handles));
 	uffd_src = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	size_t words = (size_t)(nevents + 1) + nprocs + 2 * (size_t)nslots + nprocs;
+	size_t words = (size_t)(nevents + 1) + nprocs + 3 * (size_t)nslots + nprocs;
 	sh.size = words * sizeof(int) + 64 + (size_t)nprocs * nvma * sizeof(uint64_t) + data_bytes;
 	void *mem = mmap(NULL, sh.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
@@ -935,12 +975,16 @@ int main(int argc, char **argv)
 	w += nslots;
 	sh.code = w;
 	w += nslots;
+	sh.nbytes = w;
+	w += nslots;
 	sh.procsig = w;
 	w += nprocs;
 	sh.addrs = (uint64_t *)(((uintptr_t)w + 63) & ~(uintptr_t)63);
 	sh.data = (unsigned char *)(sh.addrs + (size_t)nprocs * nvma);
 	for (long r = 0; r < runs; r++) {
 		memset(mem, 0, sh.size);
+		for (int i = 0; i < nslots; i++)
+			sh.nbytes[i] = -1;
 		/* The run number seeds every thread's delays (the word after the events). */
 		sh.events[nevents] = (int)r;
 		pid_t sup = fork();

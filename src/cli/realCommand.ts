@@ -91,6 +91,6 @@ export function addRealCommand(program: Command, env: RealCommandEnv): void {
       }
       if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
       else process.stdout.write(renderRealTable(report, { color: colorWanted(o.color, process.stdout) }) + '\n');
-      env.setCode(report.workloads.some((w) => w.status === 'inconsistent') ? 1 : 0);
+      env.setCode(report.workloads.some((w) => w.status === 'inconsistent' || w.status === 'error') ? 1 : 0);
     });
 }

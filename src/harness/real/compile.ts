@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { opKeys, opSlots } from '../outcome/Outcome.js';
 import type { OpNode, ProcessDecl, Workload } from '../workload/types.js';
@@ -34,6 +35,8 @@ export interface HostFacts {
   userEvents: boolean;
   /** A directory on a filesystem that does real O_DIRECT (block-backed), or null. */
   dioDir: string | null;
+  /** The machine's page size in bytes (a workload with another page_size cannot run here). */
+  pageSize?: number;
 }
 
 export type Compiled = { ok: CompiledWorkload } | { skip: string };
@@ -88,6 +91,8 @@ function indexer(): (name: string) => number {
 const round = (n: number, to: number) => Math.ceil(n / to) * to;
 
 export function compileWorkload(w: Workload, host: HostFacts, s: RunSettings): Compiled {
+  const machinePage = host.pageSize ?? 4096;
+  if (w.pageSize !== machinePage) return { skip: `page_size ${w.pageSize}: this machine's pages are ${machinePage} bytes` };
   for (const p of w.processes) for (const th of p.threads) for (const node of th.ops) {
     const why = cannotDrive(node, host);
     if (why !== null) return { skip: why };
@@ -188,7 +193,8 @@ export function compileWorkload(w: Workload, host: HostFacts, s: RunSettings): C
       case 'pin_write':
         return { ...base, h: handle(a.pin as string), fill: a.fill as number };
       case 'ptrace_peek':
-        return { ...base, ...range(a), proc: procIndex.get(a.target as string)!, ...bytes(range(a).len) };
+        // PTRACE_PEEKDATA (the model's default), /proc/PID/mem, process_vm_readv().
+        return { ...base, ...range(a), proc: procIndex.get(a.target as string)!, iface: a.interface === 'proc_mem' ? 1 : a.interface === 'process_vm_readv' ? 2 : 0, ...bytes(range(a).len) };
       case 'uffd_register': {
         const modes = a.mode as ('missing' | 'wp' | 'minor')[];
         let mode = 0;
@@ -217,6 +223,13 @@ export function compileWorkload(w: Workload, host: HostFacts, s: RunSettings): C
     }
     throw new Error(`the executor has no mapping for op ${node.op}`);
   };
+  // A pipe_read or pin_read may come (in declaration order) before the op that made its handle.
+  for (const p of w.processes) for (const th of p.threads) for (const node of th.ops) {
+    if (node.op === 'vmsplice' || node.op === 'pin') {
+      const a = node.args as { as: string; at: string; off: number; len?: number };
+      handleLen.set(a.as, range(a).len);
+    }
+  }
   const procs: CompiledWorkload['procs'] = [];
   for (const p of w.processes) {
     procs.push({
@@ -262,7 +275,16 @@ export function hostFacts(dioDir: string | null): HostFacts {
   } catch {
     swap = false;
   }
-  return { swap, userEvents: kernelHasUserEvents(), dioDir };
+  return { swap, userEvents: kernelHasUserEvents(), dioDir, pageSize: machinePageSize() };
+}
+
+function machinePageSize(): number {
+  try {
+    const n = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+    return Number.isInteger(n) && n > 0 ? n : 4096;
+  } catch {
+    return 4096;
+  }
 }
 
 /** CONFIG_USER_EVENTS: its functions are in kallsyms (tracefs need not be mounted to tell). */

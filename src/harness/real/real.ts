@@ -25,7 +25,7 @@ export interface RealObserved {
   firstRun: number;
 }
 
-export type RealStatus = 'consistent' | 'inconsistent' | 'skip';
+export type RealStatus = 'consistent' | 'inconsistent' | 'skip' | 'error';
 
 export interface RealWorkload {
   workload: string;
@@ -41,6 +41,8 @@ export interface RealWorkload {
   model?: { strategy: string; executions: number; complete: boolean; outcomes: number };
   /** What the executor did differently from the workload's letter, and why. */
   notes?: string[];
+  /** status error: what went wrong running it (the executor failed; nothing was compared). */
+  error?: string;
   /** For an inconsistent workload: a command that reruns it. */
   reproduce?: string;
 }
@@ -115,7 +117,13 @@ export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): 
   const model = explore(mw, reg.resolve(o.timeline));
   o.onModel?.(model);
   const allowed = new Set((model.outcomes ?? []).map((x) => x.outcome));
-  const runs: RealRun[] = await runExecutor(o.bin, c.ok);
+  let runs: RealRun[];
+  try {
+    runs = await runExecutor(o.bin, c.ok);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    return { real: { workload: w.id, status: 'error', error, runs: 0, observed: [], modelOnly: [], timeouts: 0, reproduce: o.reproduce(w) }, model };
+  }
   const seen = new Map<string, RealObserved>();
   let timeouts = 0;
   const tears = dmaTearMatcher(mw);

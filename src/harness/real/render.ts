@@ -18,13 +18,14 @@ export function renderRealTable(r: RealReport, o: { color: boolean }): string {
     out.push('', 'skipped:');
     for (const w of skips) out.push(`  ${w.workload}: ${w.skip}`);
   }
+  for (const w of r.workloads.filter((x) => x.status === 'error')) out.push('', c.red(`ERROR ${w.workload}: ${w.error}`));
   for (const w of r.workloads.filter((x) => x.status === 'inconsistent')) {
     out.push('', c.red(`INCONSISTENT ${w.workload}: the kernel did what the model (${w.model?.strategy}) says cannot happen:`));
     for (const x of w.observed.filter((y) => !y.allowedByModel)) out.push(`  ${x.count}× (first in run ${x.firstRun}) ${x.outcome}`);
     if (w.reproduce) out.push(`  reproduce: ${w.reproduce}`);
   }
   const n = (s: string) => r.workloads.filter((w) => w.status === s).length;
-  out.push('', `${n('consistent')} consistent, ${n('inconsistent')} inconsistent, ${n('skip')} skipped`);
+  out.push('', `${n('consistent')} consistent, ${n('inconsistent')} inconsistent, ${n('skip')} skipped${n('error') ? `, ${n('error')} errors` : ''}`);
   return out.join('\n');
 }
 

@@ -26,6 +26,7 @@ processes:
     expect(skip('[ { swapout: { at: buf } } ]')).toMatch(/no swap is active/);
     expect(skip('[ { swapout: { at: buf } } ]', { ...host, swap: true })).toBeNull();
     expect(skip('[ { dio_read: { as: r, at: buf, fill: 1 } } ]', { ...host, dioDir: null })).toMatch(/O_DIRECT/);
+    expect(skip('[ { read: { at: buf } } ]', { ...host, pageSize: 16384 })).toMatch(/page_size 4096: this machine's pages are 16384 bytes/);
   });
 
   it('resolves names to indices, makes lengths explicit and lays out where bytes read go', () => {

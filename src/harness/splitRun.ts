@@ -23,7 +23,7 @@ export function ownsSubtree(part: RunPart, j: number): boolean {
 
 /** The first piece as a part other than 1 reports it: its subtrees, none of its executions. */
 export function withoutExecutions(first: Segment): Segment {
-  return { ...first, executions: 0, pruned: 0, traces: null, steps: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, outcomes: new Map(), bailed: false };
+  return { ...first, executions: 0, pruned: 0, traces: null, steps: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0 };
 }
 
 export class CombineError extends Error {}
@@ -60,6 +60,9 @@ export function combineParts(parts: readonly RunResult[]): RunResult {
   let steps = 0;
   let ms = 0;
   let sleepBlocked = 0;
+  let violating = 0;
+  /** herd7's counts: every part's violating executions of each invariant add up, as executions do. */
+  const perInvariant = new Map<string, number>();
   let complete = true;
   let error: RunResult | null = null;
   for (const p of parts) {
@@ -67,10 +70,12 @@ export function combineParts(parts: readonly RunResult[]): RunResult {
     steps += p.exploration.steps;
     ms += p.exploration.ms;
     sleepBlocked += p.exploration.sleepBlocked ?? 0;
+    violating += p.exploration.violating ?? 0;
     complete &&= p.exploration.complete;
     if (p.exploration.part !== undefined) costs.merge(CostAccumulator.fromData(p.exploration.part.costs));
     for (const o of p.outcomes ?? []) outcomes.set(o.outcome, (outcomes.get(o.outcome) ?? 0) + o.count);
     for (const v of p.violations) {
+      perInvariant.set(v.invariant, (perInvariant.get(v.invariant) ?? 0) + (v.executions ?? 0));
       const cur = best.get(v.invariant);
       if (cur === undefined || smaller(v, cur)) best.set(v.invariant, v);
     }
@@ -81,10 +86,15 @@ export function combineParts(parts: readonly RunResult[]): RunResult {
   r.exploration.ms = ms;
   r.exploration.complete = complete && error === null;
   if (r.exploration.sleepBlocked !== undefined) r.exploration.sleepBlocked = sleepBlocked;
+  if (r.exploration.violating !== undefined) r.exploration.violating = violating;
   delete r.exploration.part;
   r.cost = costs.summary();
   if (r.outcomes !== undefined) r.outcomes = outcomeList(outcomes);
-  r.violations = [...best.keys()].sort().map((k) => structuredClone(best.get(k)!));
+  r.violations = [...best.keys()].sort().map((k) => {
+    const v = structuredClone(best.get(k)!);
+    if (v.executions !== undefined) v.executions = perInvariant.get(k)!;
+    return v;
+  });
   delete r.error;
   delete r.errorReplay;
   if (error !== null) {

@@ -4,7 +4,9 @@
 // threads. Exits 1 on any disagreement (printed with its seed: `generate(seed)` rebuilds the
 // workload), 0 otherwise. Options: --from N (first seed, default 1) --count N (default 10000)
 // --jobs N (default: cores) --minutes M (stop starting workloads after M minutes; default 20)
-// --budget N (executions per exploration, default 5000) --json FILE (write the summary).
+// --budget N (executions per exploration, default 5000) --json FILE (write the summary)
+// --report-only KIND[,KIND] (kinds that are printed but do not fail: dpor-vs-dfs, class-split,
+// sampled-beyond-exhaustive, error).
 import { availableParallelism } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -41,6 +43,17 @@ if (!isMainThread) {
     return typeof dflt === 'number' ? Number(v) : v;
   };
   const from = opt('from', 1);
+  // --report-only KIND[,KIND]: disagreements of these kinds are printed and written to --json but do
+  // not fail the run. For known, open gaps only (issue 14: bounded DPOR does not yet reach every
+  // trace class bounded DFS reaches, so dpor-vs-dfs at a bound is that gap until it closes).
+  const KINDS = ['dpor-vs-dfs', 'class-split', 'sampled-beyond-exhaustive', 'error'];
+  const reportOnly = String(opt('report-only', '')).split(',').filter(Boolean);
+  for (const k of reportOnly) {
+    if (!KINDS.includes(k)) {
+      console.error(`--report-only: unknown kind ${k}; allowed: ${KINDS.join(', ')}`);
+      process.exit(2);
+    }
+  }
   const count = opt('count', 10000);
   const jobs = Math.max(1, Math.min(opt('jobs', availableParallelism()), count));
   const minutes = opt('minutes', 20);
@@ -90,5 +103,7 @@ if (!isMainThread) {
       `${total.rejected.length} rejected, ${total.disagreements.length} disagreements, ${total.seconds} s${total.stoppedEarly ? ' (time limit reached before the last seed)' : ''}`,
   );
   for (const r of total.rejected) console.log(`seed ${r.seed}: the generator made a workload the loader refused: ${r.error}`);
-  process.exit(total.disagreements.length || total.rejected.length ? 1 : 0);
+  const failing = total.disagreements.filter((d) => !reportOnly.includes(d.kind));
+  if (failing.length < total.disagreements.length) console.log(`${total.disagreements.length - failing.length} of them of a kind given to --report-only (${reportOnly.join(', ')}): reported, not failing`);
+  process.exit(failing.length || total.rejected.length ? 1 : 0);
 }

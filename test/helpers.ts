@@ -19,8 +19,8 @@ export function workload(yaml: string, id = 'test/inline', reg = registry()): Wo
  * The parent writes a page, forks, and writes it again after the child is up; the child then reads
  * it: fork, COW and do_wp_page all run. A strategy that reuses the shared page leaks the write.
  */
-export function forkThenWriteWorkload(): Workload {
-  return workload(`
+/** forkThenWriteWorkload's YAML, for specs that need a variant of it (an edited workload). */
+export const FORK_THEN_WRITE_YAML = `
 title: parent writes a COW-shared page after fork; the child reads it
 processes:
   P:
@@ -36,5 +36,8 @@ processes:
       main:
         - await: written
         - read: { at: buf }
-`);
+`;
+
+export function forkThenWriteWorkload(): Workload {
+  return workload(FORK_THEN_WRITE_YAML);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TokenError, checkDigest, decodeToken, encodeToken, parseToken } from '../../src/harness/replayToken.js';
 import { replayExecution } from '../../src/harness/explore/explore.js';
-import { forkThenWriteWorkload, registry, workload } from '../helpers.js';
+import { FORK_THEN_WRITE_YAML, forkThenWriteWorkload, registry, workload } from '../helpers.js';
 
 describe('replay tokens carry a digest and are refused when they do not fit', () => {
   const reg = registry();
@@ -26,23 +26,9 @@ describe('replay tokens carry a digest and are refused when they do not fit', ()
   });
 
   it('refuses a token made for another version of the workload or another strategy', () => {
-    const edited = workload(`
-title: the same, but the parent writes another byte
-processes:
-  P:
-    vmas: { buf: { pages: 1 } }
-    threads:
-      main:
-        - write: { at: buf, fill: 0x11 }
-        - fork: C
-        - write: { at: buf, fill: 0x33 }
-        - post: written
-  C:
-    threads:
-      main:
-        - await: written
-        - read: { at: buf }
-`);
+    const edited = workload(
+      FORK_THEN_WRITE_YAML.replace('title: parent writes', 'title: the same, but the parent writes 0x33;').replace('fill: 0x22', 'fill: 0x33'),
+    );
     expect(() => checkDigest(parseToken(tok), edited)).toThrow(/made for another version of this workload/);
     const other = encodeToken({ workload: w.id, strategy: 'fork-copy', plan: [1, 2, 4, 0] }, w);
     expect(() => checkDigest({ ...parseToken(other), strategy: 'mapcount-reuse' }, w)).toThrow(/another version/);

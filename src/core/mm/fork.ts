@@ -9,6 +9,7 @@ import type { MmStruct } from './MmStruct.js';
 import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from './Pte.js';
 import { pte_install_uffd_wp_marker, userfaultfd_wp } from './memory.js';
 import { page_add_file_rmap, page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
+import { copy_user_highpage } from './highmem.js';
 import { swap_duplicate } from './swap.js';
 import { Vma, is_cow_mapping } from './Vma.js';
 import { dup_userfaultfd, dup_userfaultfd_complete, type UserfaultfdCtx } from '../uffd/userfaultfd.js';
@@ -160,8 +161,10 @@ function* copy_present_pte(k: Kernel, t: Task, src: MmStruct, dst: MmStruct, vma
       s.write = true;
       s.seq++;
     }
-    np.data.copyFrom(page.data);
-    k.copied(t);
+    // copy_present_page() copies with copy_user_highpage() (70e806e4e645, 5.9; fork_pre_cow() in
+    // the 2009 patch), under both PTLs but not atomic with respect to a sibling thread's store into
+    // the pinned page or a device's DMA: Linux 6.18 gave a child a torn copy (docs/real-kernel.md).
+    yield* copy_user_highpage(k, np, page);
     k.stats.forkCopies++;
     page_add_new_anon_rmap(np, dst, d.vpn);
     d.setPresent(np, vma.write, true);

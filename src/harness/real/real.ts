@@ -6,7 +6,7 @@ import type { RunResult } from '../results.js';
 import type { OpNode, Workload } from '../workload/types.js';
 import { compileWorkload, type HostFacts, type RunSettings } from './compile.js';
 import { runExecutor, type RealRun } from './executor.js';
-import { dmaTearMatcher, type TearMatcher } from './dmaTears.js';
+import { tearMatcher, type TearMatcher } from './tears.js';
 import { killVariants } from './killWindows.js';
 
 /**
@@ -17,7 +17,7 @@ export interface RealObserved {
   outcome: string;
   count: number;
   allowedByModel: boolean;
-  /** Allowed as a DMA tear of this model outcome (see dmaTears.ts), not as itself. */
+  /** Allowed as a torn DMA, store or copy of this model outcome (see tears.ts), not as itself. */
   tearOf?: string;
   /** Allowed as this model outcome with a kill landing around an op the executor saw in flight (killWindows.ts). */
   killOf?: string;
@@ -71,8 +71,12 @@ export function hostTimeline(reg: Registry, kernel = release()): string | null {
  * iov_iter_extract_pages, i.e. FOLL_PIN, with David Howells' 2023 series after 6.2), whatever `gup:`
  * the workload asks the model for, so the model is asked about the request the kernel makes.
  */
-export function asThisKernelRunsIt(w: Workload): { workload: Workload; notes: string[] } {
+export function asThisKernelRunsIt(w: Workload, machinePage = w.pageSize): { workload: Workload; notes: string[] } {
   const notes: string[] = [];
+  // A workload written for another page size (the cost series use 1 KiB pages to stay cheap to
+  // explore) runs with the machine's pages, and the model is asked about that same workload:
+  // VMAs of as many pages, byte offsets and lengths as written.
+  if (w.pageSize !== machinePage) notes.push(`page_size ${w.pageSize} runs with this machine's ${machinePage}-byte pages (VMAs of as many pages, byte offsets as written); the model is asked about page_size ${machinePage}`);
   const fix = (node: OpNode): OpNode => {
     if ((node.op === 'dio_read' || node.op === 'dio_write') && (node.args as { gup?: string }).gup === 'get') {
       notes.push(`${node.op} gup: get runs as FOLL_PIN: this kernel's O_DIRECT pins its buffer; the model is asked about gup: pin`);
@@ -81,7 +85,7 @@ export function asThisKernelRunsIt(w: Workload): { workload: Workload; notes: st
     return node;
   };
   const processes = w.processes.map((p) => ({ ...p, threads: p.threads.map((th) => ({ ...th, ops: th.ops.map(fix) })) }));
-  return { workload: notes.length ? { ...w, processes } : w, notes: [...new Set(notes)] };
+  return { workload: notes.length ? { ...w, pageSize: machinePage, processes } : w, notes: [...new Set(notes)] };
 }
 
 /** The model outcome a real one stands for under the two comparison rules, or null. */
@@ -108,9 +112,9 @@ export interface RealOptions extends RunSettings {
 /** Compare one workload: the model's outcome set on the timeline, then K real runs. */
 export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): Promise<{ real: RealWorkload; model: RunResult | null }> {
   const skip = (why: string) => ({ real: { workload: w.id, status: 'skip' as const, skip: why, runs: 0, observed: [], modelOnly: [], timeouts: 0 }, model: null });
-  const c = compileWorkload(w, o.host, o);
+  const { workload: mw, notes } = asThisKernelRunsIt(w, o.host.pageSize ?? w.pageSize);
+  const c = compileWorkload(mw, o.host, o);
   if ('skip' in c) return skip(c.skip);
-  const { workload: mw, notes } = asThisKernelRunsIt(w);
   // A timeline older than the kernel may lack a feature the workload needs: nothing to hold it to.
   const lacks = reg.skipReason(mw, o.timeline);
   if (lacks !== null) return skip(`the model's ${o.timeline} lacks ${lacks}`);
@@ -126,7 +130,7 @@ export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): 
   }
   const seen = new Map<string, RealObserved>();
   let timeouts = 0;
-  const tears = dmaTearMatcher(mw);
+  const tears = tearMatcher(mw);
   for (const r of runs) {
     if (r.timedOut) timeouts++;
     const s = seen.get(r.outcome);

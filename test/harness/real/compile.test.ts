@@ -74,6 +74,25 @@ processes:
     expect((m.processes[0]!.threads[0]!.ops[0]!.args as { gup: string }).gup).toBe('pin');
     expect(notes).toHaveLength(1);
   });
+
+  it('runs a workload written for another page size with the machine\'s pages, and asks the model about that same workload', () => {
+    const w = workload(`
+title: t
+page_size: 1024
+processes:
+  P:
+    vmas: { buf: { pages: 3 } }
+    threads:
+      main: [ { write: { at: buf, fill: 1 } }, { read: { at: buf, off: 100, len: 8 } } ]
+`);
+    const { workload: m, notes } = asThisKernelRunsIt(w, 4096);
+    expect(m.pageSize).toBe(4096);
+    expect(m.processes[0]!.vmas[0]!.pages).toBe(3);
+    expect(notes.join(' ')).toMatch(/page_size 1024 runs with this machine's 4096-byte pages/);
+    const c = compileWorkload(m, host, settings);
+    expect('ok' in c).toBe(true);
+    expect(asThisKernelRunsIt(w, 1024).workload).toBe(w);
+  });
 });
 
 describe('the timeline of the running kernel', () => {

@@ -1,17 +1,23 @@
 import { opSlots } from '../outcome/Outcome.js';
+import { COPY_CHUNKS } from '../../core/mm/highmem.js';
 import type { Workload } from '../workload/types.js';
 
 /**
- * The model's device DMAs an O_DIRECT read in `chunks` atomic pieces (core/io/blockdev.ts); a real
- * device lands a few bytes at a time, so a CPU copy racing with it (fork copying a pinned page,
- * found on 6.18 by gup-cow/bug1-dio-read-pin-swapped: the child read 0x00*2592,0xAA*1504) tears
- * inside a chunk. Such a tear is the model's chunk half done: it is allowed when snapping every run
- * boundary that falls strictly inside a chunk of a dio_read region onto one of that chunk's edges
- * gives an outcome the model allows. Nothing else moves: values, other boundaries and other ops
- * must match exactly.
+ * The model writes memory in atomic pieces: its device DMAs an O_DIRECT read in `chunks` pieces
+ * (core/io/blockdev.ts), a user `write` is one store, and copy_user_highpage() copies a page in
+ * COPY_CHUNKS pieces (core/mm/highmem.ts). The real kernel and CPU land a few bytes at a time, so a
+ * copy or a read racing with them tears inside a piece:
+ * - gup-cow/bug1-dio-read-pin-swapped on 6.18: the child read 0x00*2592,0xAA*1504, fork copying a
+ *   pinned page while the device DMA-ed into it;
+ * - gup-cow/bug1-dio-read on 6.18: the child read 0x11*747,0x00*1301,0xAA*2048, fork's
+ *   copy_present_page() copying the pinned page while P.writer's 2048-byte store was under way.
+ * Such a tear is a model piece half done: it is allowed when snapping every run boundary that falls
+ * strictly inside a piece (a DMA chunk, a store's range, split at copy_user_highpage()'s piece
+ * edges) onto one of that piece's edges gives an outcome the model allows. Nothing else moves:
+ * values, other boundaries and other ops must match exactly.
  */
 export interface TearMatcher {
-  /** The model outcome this real outcome is a DMA tear of, or null. */
+  /** The model outcome this real outcome is a tear of, or null. */
   match(outcome: string, allowed: ReadonlySet<string>): string | null;
 }
 
@@ -21,9 +27,10 @@ interface Region {
   edges: number[];
 }
 
-export function dmaTearMatcher(w: Workload): TearMatcher | null {
+export function tearMatcher(w: Workload): TearMatcher | null {
   const regions: Region[] = [];
   const reads = new Map<string, { vma: string; off: number }>();
+  const piece = w.pageSize / COPY_CHUNKS;
   for (const p of w.processes) for (const th of p.threads) for (const node of th.ops) {
     if (node.op === 'dio_read') {
       const a = node.args as { at: string; off: number; len?: number; chunks: number };
@@ -33,6 +40,15 @@ export function dmaTearMatcher(w: Workload): TearMatcher | null {
       const edges: number[] = [];
       for (let c = 0; c <= n; c++) edges.push(a.off + Math.floor((len * c) / n));
       regions.push({ vma: a.at, edges });
+    } else if (node.op === 'write') {
+      const a = node.args as { at: string; off?: number; len?: number };
+      const off = a.off ?? 0;
+      const size = (pagesOf(w, a.at) ?? 1) * w.pageSize;
+      const end = off + (a.len ?? size - off);
+      const edges = [off];
+      for (let e = (Math.floor(off / piece) + 1) * piece; e < end; e += piece) edges.push(e);
+      edges.push(end);
+      if (end - off > 1) regions.push({ vma: a.at, edges });
     }
   }
   if (regions.length === 0) return null;
@@ -86,9 +102,11 @@ function snaps(bytes: string, base: number, regions: Region[]): string[] {
   let at = base;
   for (const r of runs.slice(0, -1)) bounds.push((at += r.n));
   const end = base + runs.reduce((s, r) => s + r.n, 0);
+  // A boundary inside pieces of several regions (a store over a DMA chunk) may snap to any of their edges.
   const choices = bounds.map((b) => {
-    for (const g of regions) for (let i = 0; i + 1 < g.edges.length; i++) if (g.edges[i]! < b && b < g.edges[i + 1]!) return [g.edges[i]!, g.edges[i + 1]!];
-    return [b];
+    const to = new Set<number>();
+    for (const g of regions) for (let i = 0; i + 1 < g.edges.length; i++) if (g.edges[i]! < b && b < g.edges[i + 1]!) to.add(g.edges[i]!).add(g.edges[i + 1]!);
+    return to.size === 0 ? [b] : [...to].sort((x, y) => x - y);
   });
   if (choices.every((c) => c.length === 1)) return [bytes];
   const out = new Set<string>();

@@ -6,6 +6,7 @@
  * returned, which is the whole point of the gup-cow races.
  */
 import type { Kernel } from '../Kernel.js';
+import { userRange } from '../trace.js';
 import { FOLL_GET, FOLL_PIN, FOLL_WRITE } from '../mm/flags.js';
 import { get_user_pages_fast, gup_put_page, type Errno } from '../mm/gup.js';
 import type { MmStruct } from '../mm/MmStruct.js';
@@ -100,7 +101,7 @@ function* dma(k: Kernel, dev: Task, submitter: Task, req: DioRequest, a: DioArgs
       b += n;
     }
     k.ioDone(dev, false);
-    k.tracing && k.log(dev, 'dma', `${a.read ? 'write' : 'read'} ${a.id} bytes ${off}..${end} ${a.read ? 'into' : 'from'} ${firstPage}`);
+    k.tracing && k.log(dev, 'dma', `${a.read ? 'write' : 'read'} ${a.id} ${userRange(k, req.mm, a.addr + off, end - off)} ${a.read ? 'into' : 'from'} ${firstPage}`);
     if (a.read) obs.dmaToMemory?.({ off, len: end - off });
     else obs.dmaFromMemory?.({ off, len: end - off }, data!);
   }

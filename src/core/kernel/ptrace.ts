@@ -5,6 +5,7 @@
  * PEEKDATA per word and stops at the first that fails, keeping the words it got.
  */
 import type { Kernel } from '../Kernel.js';
+import { userAddr } from '../trace.js';
 import { access_remote_vm } from '../mm/memory.js';
 import type { MmStruct } from '../mm/MmStruct.js';
 import type { Runs } from '../mm/PageData.js';
@@ -26,6 +27,6 @@ export function* generic_ptrace_peekdata(k: Kernel, t: Task, mm: MmStruct, addr:
     w += 3;
   }
   out.length = w;
-  k.tracing && k.log(t, 'generic_ptrace_peekdata', `word at +${n}: ptrace_access_vm copied ${got - n} of ${wordSize}: -EIO`);
+  k.tracing && k.log(t, 'generic_ptrace_peekdata', `word at ${userAddr(k, mm, addr + n)}: ptrace_access_vm copied ${got - n} of ${wordSize}: -EIO`);
   return { n, err: 'EIO' };
 }

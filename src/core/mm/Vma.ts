@@ -22,6 +22,11 @@ export class Vma {
    * shmem_fault. Indexed by page offset into the VMA; null until that strategy allocates it.
    */
   uffdWpBitmap: Uint8Array | null = null;
+  /**
+   * Where the workload's mapping of this name begins, kept through __split_vma() and fork: traces
+   * give a page as its byte offset from here, the offset the workload wrote (src/core/trace.ts).
+   */
+  base: number;
 
   constructor(
     readonly mm: MmStruct,
@@ -36,6 +41,7 @@ export class Vma {
     this.write = prot.write;
     this.mayWrite = true;
     this.shared = shared;
+    this.base = start;
   }
 
   /** linear_page_index(). */

@@ -31,6 +31,7 @@ export function* dup_mmap(k: Kernel, t: Task, oldmm: MmStruct, childName: string
     nv.mayWrite = vma.mayWrite;
     nv.file = vma.file;
     nv.pgoff = vma.pgoff;
+    nv.base = vma.base;
     dup_userfaultfd(k, vma, nv, mm, fctxs);
     // vma-bitmap: the bitmap hangs off the vma (Andrea: "a vmalloc bitmap associated with the shmem
     // vma"), so vm_area_dup() has to decide what the child gets. It is duplicated exactly when the

@@ -3,6 +3,7 @@
  * faultin_page) and the lockless gup_fast walk.
  */
 import type { Kernel } from '../Kernel.js';
+import { mmPageAt } from '../trace.js';
 import { READ, WRITE } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import {
@@ -187,7 +188,7 @@ export function* __get_user_pages_locked(k: Kernel, t: Task, mm: MmStruct, start
     locked.locked = true;
     const vpn = start + (out.length - base);
     const tried = next & (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE | FAULT_FLAG_TRIED | FAULT_FLAG_TRIED2);
-    k.tracing && k.log(t, '__get_user_pages_locked', `retry page ${vpn} ${next & FAULT_FLAG_ALLOW_RETRY ? 'with' : 'without'} ALLOW_RETRY (${faultFlagNames(next)})`);
+    k.tracing && k.log(t, '__get_user_pages_locked', `retry ${mmPageAt(k, mm, vpn)} ${next & FAULT_FLAG_ALLOW_RETRY ? 'with' : 'without'} ALLOW_RETRY (${faultFlagNames(next)})`);
     err = yield* __get_user_pages(k, t, mm, vpn, 1, gupFlags | FOLL_TRIED, out, locked, tried);
     if (err === 'EBUSY' && !locked.locked) continue;
     if (err !== null) return err === 'EBUSY' ? 'EFAULT' : err;

@@ -7,6 +7,7 @@
 import { KernelBug } from '../bug.js';
 import type { FaultCtx } from '../hooks.js';
 import type { Kernel } from '../Kernel.js';
+import { mmPageAt, pageAt } from '../trace.js';
 import { READ } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import {
@@ -58,7 +59,7 @@ export function* handle_mm_fault(k: Kernel, t: Task, vma: Vma, vpn: number, flag
   k.stats.faults++;
   const pte = vma.mm.pte(vpn);
   const f: FaultCtx = { t, vma, vpn, pte, flags };
-  k.tracing && k.log(t, 'handle_mm_fault', `${vma.name}+${vpn - vma.start} ${faultFlagNames(flags)} (pte ${pte.describe()})`);
+  k.tracing && k.log(t, 'handle_mm_fault', `${pageAt(k, vma, vpn)} ${faultFlagNames(flags)} (pte ${pte.describe()})`);
   return yield* handle_pte_fault(k, f);
 }
 
@@ -104,7 +105,7 @@ function* handle_pte_marker(k: Kernel, f: FaultCtx, orig: number): KGen<number> 
     yield* mm.ptl.lock(f.t);
     if (f.pte.seq === orig) f.pte.clear();
     mm.ptl.unlock(f.t);
-    k.tracing && k.log(f.t, 'pte_marker_clear', `${f.vma.name}+${f.vpn - f.vma.start}`);
+    k.tracing && k.log(f.t, 'pte_marker_clear', pageAt(k, f.vma, f.vpn));
     return 0;
   }
   return yield* do_fault(k, f);
@@ -163,7 +164,7 @@ function* do_fault_around(k: Kernel, f: FaultCtx): KGen<number> {
   yield* mm.ptl.lock(f.t);
   const mapped = shmem_map_pages(k, f, start, end, (vpn, page) => do_set_pte(k, f, mm.pte(vpn), vpn, page, false, false, origMarkerWp));
   mm.ptl.unlock(f.t);
-  if (mapped) k.tracing && k.log(f.t, 'do_fault_around', `${vma.name}+${f.vpn - vma.start} mapped by fault-around`);
+  if (mapped) k.tracing && k.log(f.t, 'do_fault_around', `${pageAt(k, vma, f.vpn)} mapped by fault-around`);
   return mapped ? VM_FAULT_NOPAGE : 0;
 }
 
@@ -185,7 +186,7 @@ function do_set_pte(k: Kernel, f: FaultCtx, pte: Pte, vpn: number, page: Page, w
   // mk_pte(page, vma->vm_page_prot), then maybe_mkwrite() for a write fault.
   pte.setPresent(page, (write ? vma.write : vm_page_prot_write(k, vma)) && !uffdWp, write);
   pte.uffdWp = uffdWp;
-  k.tracing && k.log(f.t, 'do_set_pte', `${vma.name}+${vpn - vma.start}: ${page} ${pte.write ? 'rw' : 'ro'}${uffdWp ? ' uffd-wp' : ''}`);
+  k.tracing && k.log(f.t, 'do_set_pte', `${pageAt(k, vma, vpn)}: ${page} ${pte.write ? 'rw' : 'ro'}${uffdWp ? ' uffd-wp' : ''}`);
 }
 
 /** finish_fault(): install the page unless someone else mapped the address meanwhile. */
@@ -513,7 +514,7 @@ export function* access_remote_vm(k: Kernel, t: Task, mm: MmStruct, addr: number
     const err = yield* __get_user_pages(k, t, mm, vpn, 1, FOLL_GET | FOLL_FORCE | FOLL_REMOTE, pages, null);
     if (err !== null || pages.length !== 1) {
       for (const p of pages) gup_put_page(k, p, FOLL_GET);
-      k.tracing && k.log(t, 'access_remote_vm', `page ${vpn}: ${err ?? 'no page'}`);
+      k.tracing && k.log(t, 'access_remote_vm', `${mmPageAt(k, mm, vpn)}: ${err ?? 'no page'}`);
       break;
     }
     const page = pages[0]!;

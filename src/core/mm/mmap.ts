@@ -31,6 +31,7 @@ export function __split_vma(k: Kernel, vma: Vma, start: number, end: number): Vm
   nv.uffdFlags = vma.uffdFlags;
   nv.file = vma.file;
   nv.pgoff = vma.pgoff + (start - vma.start);
+  nv.base = vma.base;
   if (vma.uffdWpBitmap !== null) {
     nv.uffdWpBitmap = new Uint8Array(Math.ceil((end - start) / 8));
     k.stats.uffdWpBitmapBytes += nv.uffdWpBitmap.length;

@@ -15,6 +15,7 @@
 import { BUG_ON } from '../bug.js';
 import type { FaultCtx } from '../hooks.js';
 import type { Kernel } from '../Kernel.js';
+import { fileAt } from '../trace.js';
 import { VM_FAULT_LOCKED, VM_FAULT_OOM, VM_FAULT_RETRY } from '../mm/flags.js';
 import { zap_pte_range } from '../mm/memory.js';
 import type { MmStruct } from '../mm/MmStruct.js';
@@ -113,7 +114,7 @@ export function shmem_delete_from_page_cache(k: Kernel, page: Page): void {
  * shmem_swapin_page does, then replace the xarray's swap entry with the page).
  */
 function* shmem_swapin(k: Kernel, t: Task, file: ShmemFile, index: number, entry: number): KGen<number> {
-  const page = yield* read_swap_cache_async(k, t, entry, false, 'shmem_swapin', `${file.name}[${index}]: `);
+  const page = yield* read_swap_cache_async(k, t, entry, false, 'shmem_swapin', `${fileAt(k, file.name, index)}: `);
   if (page === null) return VM_FAULT_OOM;
   yield* page.lock.lock(t);
   if (file.swapped.get(index) === entry && page.swapcache && page.swapEntry === entry) {
@@ -175,7 +176,7 @@ export function* shmem_fault(k: Kernel, f: FaultCtx): KGen<ShmemFaultResult> {
     shmem_add_to_page_cache(k, file, index, fresh);
     fresh.dirty = true;
     fresh.lock.trylock(f.t);
-    k.tracing && k.log(f.t, 'shmem_fault', `${file.name}[${index}]: hole filled with ${fresh}`);
+    k.tracing && k.log(f.t, 'shmem_fault', `${fileAt(k, file.name, index)}: hole filled with ${fresh}`);
     // alloc's reference becomes the caller's.
     return { ret: VM_FAULT_LOCKED, page: fresh };
   }
@@ -253,7 +254,7 @@ export function* shmem_punch_hole(k: Kernel, t: Task, file: ShmemFile, first: nu
       }
       page.lock.unlock(t);
       k.put_page(page);
-      k.tracing && k.log(t, 'shmem_truncate_range', `${file.name}[${index}]: ${page} dropped`);
+      k.tracing && k.log(t, 'shmem_truncate_range', `${fileAt(k, file.name, index)}: ${page} dropped`);
     }
     const entry = file.swapped.get(index);
     if (entry !== undefined) {
@@ -287,7 +288,7 @@ export function* shmem_writepage(k: Kernel, t: Task, page: Page): KGen<boolean> 
   k.ioDone(t, true);
   slot.data = page.data.clone();
   page.dirty = false;
-  k.tracing && k.log(t, 'shmem_writepage', `${file.name}[${page.index}]: ${page} -> swap ${entry}`);
+  k.tracing && k.log(t, 'shmem_writepage', `${fileAt(k, file.name, page.index)}: ${page} -> swap ${entry}`);
   return true;
 }
 

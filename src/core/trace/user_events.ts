@@ -13,6 +13,7 @@
 import { stableObject } from '../sched/Footprint.js';
 import { BUG_ON, Livelock } from '../bug.js';
 import type { Kernel } from '../Kernel.js';
+import { hex, userAddr } from '../trace.js';
 import { FAULT_FLAG_REMOTE, FAULT_FLAG_WRITE, FOLL_NOFAULT, FOLL_PIN, FOLL_REMOTE, FOLL_WRITE } from '../mm/flags.js';
 import { __get_user_pages, fixup_user_fault, gup_put_page, type Errno } from '../mm/gup.js';
 import type { MmStruct } from '../mm/MmStruct.js';
@@ -247,7 +248,7 @@ export function* user_event_mm_fault_in(k: Kernel, t: Task, um: UserEventMm, uad
   }
   um.mm.mmap_lock.up_read(t);
   k.stats.enablerFaults += k.stats.faults - faults0;
-  k.tracing && k.log(t, 'user_event_mm_fault_in', `${um.mm.name} 0x${uaddr.toString(16)} attempt ${attempt}: ${ret === 0 ? 'ok' : ret}`);
+  k.tracing && k.log(t, 'user_event_mm_fault_in', `${um.mm.name} ${userAddr(k, um.mm, uaddr)} attempt ${attempt}: ${ret === 0 ? 'ok' : ret}`);
   return ret;
 }
 
@@ -320,7 +321,7 @@ function* user_event_enabler_fault_fixup(k: Kernel, w: Task, um: UserEventMm, wo
     let retry = false;
     if (ret !== 0 && ret !== 'ENOENT') {
       const act = k.hooks.userEventsFixupFailed(k, ret);
-      k.tracing && k.log(w, 'user_event_enabler_fault_fixup', `fault for ${um.mm.name} @ 0x${enabler.addr.toString(16)} event ${enabler.event?.name ?? '?'}: ${ret} -> ${act}`);
+      k.tracing && k.log(w, 'user_event_enabler_fault_fixup', `fault for ${um.mm.name} ${userAddr(k, um.mm, enabler.addr)} event ${enabler.event?.name ?? '?'}: ${ret} -> ${act}`);
       if (act === 'kill') force_sig_mm(k, w, um.mm, `user_events fault-in of 0x${enabler.addr.toString(16)} failed with ${ret}`);
       else if (act === 'retry') retry = true;
     }
@@ -359,7 +360,7 @@ function user_event_enabler_queue_fault(k: Kernel, t: Task, um: UserEventMm, ena
   const ue = user_events(k);
   const work: FaultWork = { enabler, task: null as unknown as Task, requeued: null };
   work.task = k.sched.spawn(ue.nextWorker(), null, true, (w) => user_event_enabler_fault_fixup(k, w, um, work, attempt));
-  k.tracing && k.log(t, 'user_event_enabler_queue_fault', `${um.mm.name} 0x${enabler.addr.toString(16)} -> ${work.task.name}`);
+  k.tracing && k.log(t, 'user_event_enabler_queue_fault', `${um.mm.name} ${userAddr(k, um.mm, enabler.addr)} -> ${work.task.name}`);
   return true;
 }
 
@@ -397,7 +398,7 @@ export function* user_event_enabler_write(
   k.stats.enablerFaults += k.stats.faults - faults0;
   if (err !== null || pages.length === 0) {
     for (const p of pages) gup_put_page(k, p, flags);
-    k.tracing && k.log(t, 'user_event_enabler_write', `${um.mm.name} 0x${enabler.addr.toString(16)}: pin failed (${err ?? 'no page'})`);
+    k.tracing && k.log(t, 'user_event_enabler_write', `${um.mm.name} ${userAddr(k, um.mm, enabler.addr)}: pin failed (${err ?? 'no page'})`);
     if (!fixup_fault || sync) return 'EFAULT';
     user_event_enabler_queue_fault(k, t, um, enabler, attempt.n, self);
     return 'EFAULT';
@@ -411,7 +412,7 @@ export function* user_event_enabler_write(
   yield page.obj * 4 + WRITE;
   const cur = page.data.at(off);
   page.data.setByte(off, set ? cur | b.mask : cur & ~b.mask);
-  k.tracing && k.log(t, 'user_event_enabler_write', `${set ? 'set_bit' : 'clear_bit'}(${target.bit}, 0x${target.uaddr.toString(16)}) in ${page}: byte +${off} 0x${cur.toString(16)} -> 0x${page.data.at(off).toString(16)}`);
+  k.tracing && k.log(t, 'user_event_enabler_write', `${set ? 'set_bit' : 'clear_bit'}(${target.bit}, ${userAddr(k, um.mm, target.uaddr)}) in ${page} at +${hex(off)}: 0x${cur.toString(16)} -> 0x${page.data.at(off).toString(16)}`);
   // unpin_user_pages_dirty_lock(&page, 1, true)
   page.dirty = true;
   gup_put_page(k, page, flags);
@@ -458,7 +459,7 @@ export function* user_events_ioctl_reg(k: Kernel, t: Task, mm: MmStruct, name: s
   }
   user_event_mm_put(k, um);
   if (result !== 0) return { err: result };
-  k.tracing && k.log(t, 'user_events_ioctl_reg', `${name}: enabler 0x${spec.addr.toString(16)} bit ${spec.bit}${spec.compat32 ? ' (32 on 64)' : ''}`);
+  k.tracing && k.log(t, 'user_events_ioctl_reg', `${name}: enabler ${userAddr(k, mm, spec.addr)} bit ${spec.bit}${spec.compat32 ? ' (32 on 64)' : ''}`);
   return { enabler, event };
 }
 

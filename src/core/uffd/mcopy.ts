@@ -5,6 +5,7 @@
  * not for anonymous memory). Each takes mmap_lock for read, then wakes the range unless told not to.
  */
 import type { Kernel } from '../Kernel.js';
+import { fileAt, mmPageRange, pageAt } from '../trace.js';
 import { PTE_MARKER, PTE_NONE, PTE_PRESENT, PTE_SWAP, type Pte } from '../mm/Pte.js';
 import { page_add_file_rmap, page_add_new_anon_rmap } from '../mm/rmap.js';
 import type { Page } from '../mm/Page.js';
@@ -62,7 +63,7 @@ export function* mcopy_atomic(k: Kernel, t: Task, ctx: UserfaultfdCtx, start: nu
       opts.filled?.(vpn);
       mm.ptl.unlock(t);
       copied++;
-      k.tracing && k.log(t, 'mfill_zeropage_pte', `${vma.name}+${vpn - vma.start}: zero page`);
+      k.tracing && k.log(t, 'mfill_zeropage_pte', `${pageAt(k, vma, vpn)}: zero page`);
       continue;
     }
     const page = k.alloc_page();
@@ -87,7 +88,7 @@ export function* mcopy_atomic(k: Kernel, t: Task, ctx: UserfaultfdCtx, start: nu
     opts.filled?.(vpn);
     mm.ptl.unlock(t);
     copied++;
-    k.tracing && k.log(t, 'mcopy_atomic_pte', `${vma.name}+${vpn - vma.start}: new ${page}${wp ? ' uffd-wp' : ''}`);
+    k.tracing && k.log(t, 'mcopy_atomic_pte', `${pageAt(k, vma, vpn)}: new ${page}${wp ? ' uffd-wp' : ''}`);
   }
   mm.mmap_lock.up_read(t);
   if (copied > 0 && !opts.dontwake) yield* wake_userfault(k, t, ctx, start, start + copied);
@@ -134,7 +135,7 @@ function* shmem_mfill_atomic_pte(k: Kernel, t: Task, vma: Vma, vpn: number, pte:
   const ok = mfill_install_file_pte(k, vma, vpn, pte, page, wp && (vma.uffdFlags & VM_UFFD_WP) !== 0);
   mm.ptl.unlock(t);
   k.put_page(page); // alloc's reference: the page cache and the pte hold theirs
-  k.tracing && k.log(t, 'shmem_mfill_atomic_pte', `${vma.name}+${vpn - vma.start}: ${file.name}[${index}] = ${page}`);
+  k.tracing && k.log(t, 'shmem_mfill_atomic_pte', `${pageAt(k, vma, vpn)}: ${fileAt(k, file.name, index)} = ${page}`);
   return ok ? null : 'EEXIST';
 }
 
@@ -178,7 +179,7 @@ export function* mwriteprotect_range(k: Kernel, t: Task, ctx: UserfaultfdCtx, st
   if (flushed) k.stats.tlbFlushes++;
   mm.ptl.unlock(t);
   mm.mmap_lock.up_read(t);
-  k.tracing && k.log(t, 'mwriteprotect_range', `pages ${start}..${end} ${wp ? 'write-protect' : 'resolve'}`);
+  k.tracing && k.log(t, 'mwriteprotect_range', `${mmPageRange(k, ctx.mm, start, end)} ${wp ? 'write-protect' : 'resolve'}`);
   if (!wp && !dontwake) yield* wake_userfault(k, t, ctx, start, end);
   return null;
 }
@@ -218,7 +219,7 @@ export function* mcontinue_atomic_pte(k: Kernel, t: Task, ctx: UserfaultfdCtx, s
       break;
     }
     done++;
-    k.tracing && k.log(t, 'mcontinue_atomic_pte', `${vma.name}+${vpn - vma.start}: map ${page}`);
+    k.tracing && k.log(t, 'mcontinue_atomic_pte', `${pageAt(k, vma, vpn)}: map ${page}`);
   }
   mm.mmap_lock.up_read(t);
   if (done > 0) yield* wake_userfault(k, t, ctx, start, start + done);

@@ -13,6 +13,7 @@
 import { BUG_ON } from '../bug.js';
 import type { FaultCtx } from '../hooks.js';
 import type { Kernel } from '../Kernel.js';
+import { mmPageRange, pageAt } from '../trace.js';
 import {
   FAULT_FLAG_ALLOW_RETRY,
   FAULT_FLAG_RETRY_NOWAIT,
@@ -196,7 +197,7 @@ export function* handle_userfault(k: Kernel, f: FaultCtx, reason: number): KGen<
   // The context is the mm's that registered: a sharer of the same file never reaches it.
   BUG_ON(ctx.mm !== mm, `handle_userfault: ${mm.name} faulted into ${ctx.name}, another mm's context`);
   BUG_ON(!mm.mmap_lock.heldBy(t), `handle_userfault without ${mm.name}.mmap_lock`);
-  k.tracing && k.log(t, 'handle_userfault', `${f.vma.name}+${f.vpn - f.vma.start} ${uffdModeNames(reason)} (${faultFlagNames(f.flags)})`);
+  k.tracing && k.log(t, 'handle_userfault', `${pageAt(k, f.vma, f.vpn)} ${uffdModeNames(reason)} (${faultFlagNames(f.flags)})`);
   if (ctx.released) {
     // Not SIGBUS: a manager may close the uffd after its last UFFDIO_COPY (4.11+).
     return VM_FAULT_NOPAGE;
@@ -290,7 +291,7 @@ export function* wake_userfault(k: Kernel, t: Task, ctx: UserfaultfdCtx, start: 
   yield* ctx.wqhLock.lock(t);
   wake_range_locked(ctx, start, end);
   ctx.wqhLock.unlock(t);
-  k.tracing && k.log(t, 'wake_userfault', `${ctx.name} pages ${start}..${end}`);
+  k.tracing && k.log(t, 'wake_userfault', `${ctx.name} ${mmPageRange(k, ctx.mm, start, end)}`);
 }
 
 /**
@@ -381,7 +382,7 @@ export function* userfaultfd_register(k: Kernel, t: Task, ctx: UserfaultfdCtx, s
       v.uffdCtx = ctx;
       v.uffdFlags = mode;
     }
-    k.tracing && k.log(t, 'userfaultfd_register', `${ctx.name}: pages ${start}..${end} ${uffdModeNames(mode)}`);
+    k.tracing && k.log(t, 'userfaultfd_register', `${ctx.name}: ${mmPageRange(k, mm, start, end)} ${uffdModeNames(mode)}`);
     return null;
   } finally {
     mm.mmap_lock.up_write(t);
@@ -410,7 +411,7 @@ export function* userfaultfd_unregister(k: Kernel, t: Task, ctx: UserfaultfdCtx,
   }
   mm.mmap_lock.up_write(t);
   yield* wake_userfault(k, t, ctx, start, end);
-  k.tracing && k.log(t, 'userfaultfd_unregister', `${ctx.name}: pages ${start}..${end}`);
+  k.tracing && k.log(t, 'userfaultfd_unregister', `${ctx.name}: ${mmPageRange(k, mm, start, end)}`);
   return null;
 }
 

@@ -14,7 +14,3 @@ export const gup = z
 export function hexByte(v: number): string {
   return `0x${v.toString(16).padStart(2, '0').toUpperCase()}`;
 }
-
-export function range(a: { at: string; off: number; len?: number | undefined }): string {
-  return `${a.at}+${a.off}${a.len !== undefined ? `..${a.off + a.len}` : ''}`;
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mmPageAt } from '../../core/trace.js';
 import { mcontinue_atomic_pte, mcopy_atomic, mwriteprotect_range } from '../../core/uffd/mcopy.js';
 import { userfaultfd_read, wake_userfault } from '../../core/uffd/userfaultfd.js';
 import { defineOp } from './OpDef.js';
@@ -45,7 +46,7 @@ export const uffd_handle = defineOp({
       k.sched.spend(t, a.think + 1);
       const ctx = msg.ctx;
       const v = msg.vpn;
-      k.tracing && k.log(t, 'uffd_handle', `message: page ${v} ${msg.flags & 2 ? 'wp' : 'missing'}${msg.flags & 1 ? ' write' : ''}`);
+      k.tracing && k.log(t, 'uffd_handle', `message: ${mmPageAt(k, ctx.mm, v)} ${msg.flags & 2 ? 'wp' : 'missing'}${msg.flags & 1 ? ' write' : ''}`);
       const owner = procOfCtx(ex, ctx);
       let err: string | null = null;
       if (a.resolve === 'copy' || a.resolve === 'zeropage') {

@@ -1,3 +1,4 @@
+import { byteAt } from '../../core/trace.js';
 import { stableObject, type FootprintLog } from '../../core/sched/Footprint.js';
 import { READ, WRITE } from '../../core/sched/Access.js';
 import type { InvariantId } from './invariants.js';
@@ -404,7 +405,7 @@ export class Oracle {
 
   private classify(proc: string, vma: string, byte: number, v: number, allowed: WriteRec[], own: LogicalMemory, channel: Channel, what: string): Mismatch {
     const expected = [...new Set(allowed.map((r) => hex(r.value)))].join(' or ');
-    const at = `${vma}+${byte}`;
+    const at = byteAt(vma, byte);
     for (const [other, pm] of this.mems) {
       if (other === proc) continue;
       const om = pm.get(vma);

@@ -1,3 +1,4 @@
+import { byteAt } from '../../core/trace.js';
 import type { Chooser } from '../../core/sched/Chooser.js';
 import type { UserEvents } from '../../core/trace/user_events.js';
 import { note_uffd_wp_metadata } from '../../core/mm/uffdWpMetadata.js';
@@ -346,7 +347,7 @@ export class Execution {
       if (set === null) continue;
       const want = this.oracle.eventEnabled(e.event);
       if (set !== want) {
-        this.violate('stale-enable-bit', `${proc.name} exits with the enable bit of ${e.event} at ${e.vma}+${e.byte} (mask 0x${e.mask.toString(16)}) ${set ? 'set' : 'clear'} while the event is ${want ? 'enabled' : 'disabled'}`);
+        this.violate('stale-enable-bit', `${proc.name} exits with the enable bit of ${e.event} at ${byteAt(e.vma, e.byte)} (mask 0x${e.mask.toString(16)}) ${set ? 'set' : 'clear'} while the event is ${want ? 'enabled' : 'disabled'}`);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { mmPageAt } from '../../core/trace.js';
 import type { MmStruct } from '../../core/mm/MmStruct.js';
 import { VM_UFFD_WP, type UffdObserver } from '../../core/uffd/userfaultfd.js';
 import type { Execution } from './Execution.js';
@@ -120,7 +121,7 @@ export class UffdState {
       if (since === undefined || since >= t0) continue;
       const r = this.raisedWp.get(key);
       if (r === undefined || r < t0) {
-        this.ex.violate('missed-wp-fault', `${who}: a write to ${proc.name} page ${v} (write-protected at ${since}) completed without a write-protect userfault`);
+        this.ex.violate('missed-wp-fault', `${who}: a write to ${proc.name} ${mmPageAt(this.ex.k, mm, v)} (write-protected at ${since}) completed without a write-protect userfault`);
       }
     }
   }
@@ -185,12 +186,12 @@ export class UffdState {
       const f = this.fileKey(mm, v);
       const present = f !== null ? this.fileHas.has(f) : this.populated.has(key);
       if (s?.has(v) && !present) {
-        this.ex.violate('missed-userfault', `${who}: an access to ${proc.name} page ${v} (registered missing, never populated) completed without a userfault`);
+        this.ex.violate('missed-userfault', `${who}: an access to ${proc.name} ${mmPageAt(this.ex.k, mm, v)} (registered missing, never populated) completed without a userfault`);
       }
       // Minor: the file had the page before the access began, and this mm had not mapped it.
       const had = f !== null ? this.fileHas.get(f) : undefined;
       if (m?.has(v) && had !== undefined && had < t0 && !this.populated.has(key)) {
-        this.ex.violate('missed-userfault', `${who}: an access to ${proc.name} page ${v} (registered minor, in the page cache, not mapped by this mm) completed without a userfault`);
+        this.ex.violate('missed-userfault', `${who}: an access to ${proc.name} ${mmPageAt(this.ex.k, mm, v)} (registered minor, in the page cache, not mapped by this mm) completed without a userfault`);
       }
     }
     this.populate(mm, start, end);

@@ -13,6 +13,7 @@ import type { FeatureNeed } from '../features.js';
 import { COST_NAMES } from '../../core/stats.js';
 import { parsePrediction, type CostClaim } from '../cost/claims.js';
 import { WorkloadError, didYouMean } from './WorkloadError.js';
+import { opLabel } from './opLabel.js';
 
 /** What the loader needs to know about strategies to check `expect:` keys. */
 export interface Catalog {
@@ -197,6 +198,8 @@ function buildWorkload(doc: Document, pos: Positions, file: string, id: string, 
   const processes: ProcessDecl[] = [];
   const forkedBy = new Map<string, string>();
   const refsOf = new Map<OpNode, OpRefs>();
+  // What the workload wrote for each op, for its trace label (set once the mappings' sizes are known).
+  const rawOf = new Map<OpNode, unknown>();
   for (const [pname, p] of Object.entries(f.processes)) {
     const vmas: VmaDecl[] = Object.entries(p.vmas ?? {}).map(([n, v]) => ({ name: n, type: v.type, pages: v.pages, prot: v.prot, ...(v.file !== undefined ? { file: v.file } : {}) }));
     const threads = Object.entries(p.threads ?? {}).map(([tname, ops]) => ({
@@ -204,6 +207,7 @@ function buildWorkload(doc: Document, pos: Positions, file: string, id: string, 
       ops: ops.map((op, i) => {
         const node = parseOp(op, ['processes', pname, 'threads', tname, i], `${pname}.${tname}#${i}`, pos);
         refsOf.set(node, OPS.get(node.op)!.refs(node.args));
+        rawOf.set(node, typeof op === 'object' && op !== null ? (op as Record<string, unknown>)[node.op] : undefined);
         return node;
       }),
     }));
@@ -336,6 +340,10 @@ function buildWorkload(doc: Document, pos: Positions, file: string, id: string, 
           if (kind === undefined) throw new WorkloadError(node.pos, `${node.op}: no ${u.kind} handle ${u.handle} in ${p.name}${didYouMean(u.handle, handles.keys())} (${u.kind} handles in ${p.name}: ${[...handles].filter(([, kd]) => kd === u.kind).map(([h]) => h).join(', ') || 'none'})`);
           if (kind !== u.kind) throw new WorkloadError(node.pos, `${node.op}: ${u.handle} is a ${kind} handle, not a ${u.kind} one`);
         }
+        node.label = labelOf(node, rawOf.get(node), (owner, vma) => {
+          const pages = (owner === null ? maps : byName.has(owner) ? mappings(byName.get(owner)!) : new Map<string, number>()).get(vma);
+          return pages === undefined ? undefined : pages * pageSize;
+        });
         if (r.waitsFor !== undefined && !byName.has(r.waitsFor)) throw new WorkloadError(node.pos, `waitpid: no process ${r.waitsFor}${didYouMean(r.waitsFor, byName.keys())} (processes: ${[...byName.keys()].join(', ')})`);
         if (r.posts !== undefined) posted.add(r.posts);
         if (r.awaits !== undefined) awaited.push(node);
@@ -463,25 +471,24 @@ function parseOp(op: unknown, path: Path, label: string, pos: Positions): OpNode
     const where = issue.path.length ? `${opName}.${issue.path.join('.')}` : opName;
     throw new WorkloadError(where0, `${where}: ${d.msg}`);
   }
-  return { op: opName, args: r.data, allow, pos: at, label: `${opName} ${formatArgs(rawArgs)}`.trimEnd() };
+  return { op: opName, args: r.data, allow, pos: at, label: opLabel(opName, rawArgs, hasLength(opName), undefined) };
   void label;
 }
 
-/** A compact rendering of an op's arguments for traces: `buf+0..2048 fill=0x11`. */
-export function formatArgs(raw: unknown): string {
-  if (raw === null || raw === undefined) return '';
-  if (typeof raw !== 'object') return String(raw);
-  const a = raw as Record<string, unknown>;
-  const parts: string[] = [];
-  if (typeof a.at === 'string') {
-    const off = typeof a.off === 'number' ? a.off : 0;
-    parts.push(typeof a.len === 'number' ? `${a.at}+${off}..${off + a.len}` : `${a.at}+${off}`);
-  }
-  for (const [k, v] of Object.entries(a)) {
-    if (k === 'at' || k === 'off' || k === 'len') continue;
-    if (k === 'fill' && typeof v === 'number') parts.push(`fill=0x${v.toString(16).padStart(2, '0').toUpperCase()}`);
-    else if (k === 'as') parts.push(`as ${String(v)}`);
-    else parts.push(`${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
-  }
-  return parts.join(' ');
+/** Whether the op takes a `len:` (acts on a range) rather than one address. */
+function hasLength(op: string): boolean {
+  const args = OPS.get(op)?.args as { shape?: Record<string, unknown> } | undefined;
+  return args?.shape !== undefined && 'len' in args.shape;
 }
+
+/**
+ * The op's trace label with its range resolved to bytes of the mapping it names: the process's own,
+ * or for an op that reads another process (`target:`), that one's.
+ */
+function labelOf(node: OpNode, raw: unknown, mappingBytes: (process: string | null, vma: string) => number | undefined): string {
+  const a = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const owner = typeof a.target === 'string' ? a.target : null;
+  const size = typeof a.at === 'string' ? mappingBytes(owner, a.at) : undefined;
+  return opLabel(node.op, raw, hasLength(node.op), size);
+}
+

@@ -11,6 +11,8 @@ import type { Workload } from '../workload/types.js';
  *   pinned page while the device DMA-ed into it;
  * - gup-cow/bug1-dio-read on 6.18: the child read 0x11*747,0x00*1301,0xAA*2048, fork's
  *   copy_present_page() copying the pinned page while P.writer's 2048-byte store was under way.
+ * A device writing through a pin (pin_write) is one piece in the model too; what read, ptrace_peek,
+ * pin_read and pipe_read returned is matched, each at the place it reads.
  * Such a tear is a model piece half done: it is allowed when snapping every run boundary that falls
  * strictly inside a piece (a DMA chunk, a store's range, split at copy_user_highpage()'s piece
  * edges) onto one of that piece's edges gives an outcome the model allows. Nothing else moves:
@@ -31,6 +33,17 @@ export function tearMatcher(w: Workload): TearMatcher | null {
   const regions: Region[] = [];
   const reads = new Map<string, { vma: string; off: number }>();
   const piece = w.pageSize / COPY_CHUNKS;
+  // Where each pin and vmsplice handle lies: pin_write lands there, pin_read and pipe_read read it.
+  const pins = new Map<string, { vma: string; off: number; len: number }>();
+  const splices = new Map<string, { vma: string; off: number }>();
+  for (const p of w.processes) for (const th of p.threads) for (const node of th.ops) {
+    if (node.op !== 'pin' && node.op !== 'vmsplice') continue;
+    const a = node.args as { as: string; at: string; off?: number; len?: number };
+    const off = a.off ?? 0;
+    const len = a.len ?? (pagesOf(w, a.at) ?? 1) * w.pageSize - off;
+    if (node.op === 'pin') pins.set(a.as, { vma: a.at, off, len });
+    else splices.set(a.as, { vma: a.at, off });
+  }
   for (const p of w.processes) for (const th of p.threads) for (const node of th.ops) {
     if (node.op === 'dio_read') {
       const a = node.args as { at: string; off: number; len?: number; chunks: number };
@@ -40,6 +53,10 @@ export function tearMatcher(w: Workload): TearMatcher | null {
       const edges: number[] = [];
       for (let c = 0; c <= n; c++) edges.push(a.off + Math.floor((len * c) / n));
       regions.push({ vma: a.at, edges });
+    } else if (node.op === 'pin_write') {
+      // The device writes through the pin in one piece in the model (core/io/pin.ts).
+      const pin = pins.get((node.args as { pin: string }).pin);
+      if (pin !== undefined && pin.len > 1) regions.push({ vma: pin.vma, edges: [pin.off, pin.off + pin.len] });
     } else if (node.op === 'write') {
       const a = node.args as { at: string; off?: number; len?: number };
       const off = a.off ?? 0;
@@ -57,6 +74,9 @@ export function tearMatcher(w: Workload): TearMatcher | null {
     if (node.op === 'read' || node.op === 'ptrace_peek') {
       const a = node.args as { at: string; off: number };
       reads.set(s.key, { vma: a.at, off: a.off });
+    } else if (node.op === 'pin_read' || node.op === 'pipe_read') {
+      const h = (node.op === 'pin_read' ? pins : splices).get(node.args as string);
+      if (h !== undefined) reads.set(s.key, h);
     }
   }
   return {

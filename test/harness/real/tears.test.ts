@@ -84,3 +84,28 @@ processes:
 `))).toBeNull();
   });
 });
+
+describe('tears through a pin: the device writes a pinned range a few bytes at a time, the model at once', () => {
+  const pinned = workload(`
+title: a device writes through a pin while the CPU reads the page
+processes:
+  P:
+    vmas: { buf: { pages: 1 } }
+    threads:
+      dev:
+        - pin: { as: h, at: buf, off: 1024, len: 2048, write: true }
+        - pin_write: { pin: h, fill: 0x5A }
+        - pin_read: h
+      cpu:
+        - read: { at: buf }
+`);
+  const m = tearMatcher(pinned)!;
+  const done = 'P.dev#0=ok; P.dev#1=ok; P.dev#2=ok:0x5A*2048; P.cpu#0=ok:0x00*1024,0x5A*2048,0x00*1024';
+  it('snaps a boundary inside the pinned range to its edges, for a read of the whole page', () => {
+    expect(m.match('P.dev#0=ok; P.dev#1=ok; P.dev#2=ok:0x5A*2048; P.cpu#0=ok:0x00*1024,0x5A*1000,0x00*2072', new Set([done]))).toBe(done);
+  });
+  it('reads pin_read\'s bytes at the pinned range: a boundary there snaps too', () => {
+    const racing = 'P.dev#0=ok; P.dev#1=ok; P.dev#2=ok:0x5A*2048; P.cpu#0=ok:0x00*4096';
+    expect(m.match('P.dev#0=ok; P.dev#1=ok; P.dev#2=ok:0x5A*100,0x00*1948; P.cpu#0=ok:0x00*4096', new Set([racing]))).toBe(racing);
+  });
+});

@@ -106,3 +106,20 @@ export const STABLE_BASE = 2 ** 27;
 export function stableObject(space: number, a: number, b: number): number {
   return STABLE_BASE + space * 2 ** 23 + (a & 127) * 2 ** 16 + (b & 0xffff);
 }
+
+/** 16 bits of a name, for object numbers that do not depend on creation order. */
+export function nameHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) & 0xffff;
+  return h;
+}
+
+/**
+ * A task's pending signals (fatal_signal_pending() and, for a thread that has exited, that nobody
+ * is left to signal): written by whoever sends SIGKILL and by the task's own exit, read wherever
+ * the task checks for a fatal signal and by a sender looking for live threads. Named by the task's
+ * name, not its id: a worker spawned earlier in one schedule than in another keeps its object.
+ */
+export function signalObject(name: string): number {
+  return stableObject(5, 0, nameHash(name));
+}

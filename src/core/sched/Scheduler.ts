@@ -158,6 +158,9 @@ export class Scheduler {
   }
 
   private finish(t: Task): void {
+    // An exited thread is no longer there to signal: a sender that looks for live threads
+    // (force_sig_mm) is ordered with the exit.
+    this.touch(t.signalObj * 4 + WRITE);
     t.state = DONE;
     t.pending = -1;
     if (this.onTaskExit !== null) this.onTaskExit(t);

@@ -1,4 +1,6 @@
 import type { Scheduler } from './Scheduler.js';
+import { READ, WRITE } from './Access.js';
+import { signalObject } from './Footprint.js';
 
 /** What a kernel or user code path is while it runs: a generator that yields at scheduling points. */
 export type KGen<T = void> = Generator<number, T, undefined>;
@@ -19,8 +21,9 @@ export class Task {
   blockedOn: object | null = null;
   /** TASK_KILLABLE-style sleep: a fatal signal ends it. */
   killable = false;
-  /** SIGKILL pending (fatal_signal_pending()). */
-  fatal = false;
+  private _fatal = false;
+  /** Footprint object of this task's pending signals (see signalObject). */
+  readonly signalObj: number;
   /** Set when a sleep was ended by something other than the event slept for. */
   wokenSpuriously = false;
   /**
@@ -62,7 +65,25 @@ export class Task {
     readonly owner: unknown,
     /** Kernel-context tasks (device DMA, workers) are not user threads. */
     readonly kernelThread: boolean,
-  ) {}
+  ) {
+    this.signalObj = signalObject(name);
+  }
+
+  /**
+   * SIGKILL pending (fatal_signal_pending()). Logged in the running step's footprint both ways: a
+   * kill (user_events' force_sig, a sibling's fatal fault) and the checks that act on it (an op
+   * boundary, gup's loop, a killable sleep) must stay ordered, or partial-order reduction would
+   * take a thread that ran on past a kill for one that stopped.
+   */
+  get fatal(): boolean {
+    this.sched.touch(this.signalObj * 4 + READ);
+    return this._fatal;
+  }
+
+  set fatal(v: boolean) {
+    this.sched.touch(this.signalObj * 4 + WRITE);
+    this._fatal = v;
+  }
 
   /** Mark this task asleep; the caller must `yield` right after. */
   sleep(on: object, killable = false): void {

@@ -10,7 +10,9 @@
  * and userEventsSyncFault); which word and bit the kernel touches is the ABI question (hooks
  * userEventsRegGet and userEventsAlignAddrBit).
  */
-import { stableObject } from '../sched/Footprint.js';
+import { nameHash, stableObject } from '../sched/Footprint.js';
+import { TouchedMap } from '../sched/TouchedMap.js';
+import type { Scheduler } from '../sched/Scheduler.js';
 import { BUG_ON, Livelock } from '../bug.js';
 import type { Kernel } from '../Kernel.js';
 import { hex, userAddr } from '../trace.js';
@@ -18,7 +20,7 @@ import { FAULT_FLAG_REMOTE, FAULT_FLAG_WRITE, FOLL_NOFAULT, FOLL_PIN, FOLL_REMOT
 import { __get_user_pages, fixup_user_fault, gup_put_page, type Errno } from '../mm/gup.js';
 import type { MmStruct } from '../mm/MmStruct.js';
 import type { Page } from '../mm/Page.js';
-import { LOCK, WRITE } from '../sched/Access.js';
+import { LOCK, READ, WRITE } from '../sched/Access.js';
 import { Mutex } from '../sched/Mutex.js';
 import { BLOCK } from '../sched/Access.js';
 import { BLOCKED, DONE, RUNNABLE, type KGen, type Task } from '../sched/Task.js';
@@ -72,13 +74,42 @@ export class UserEventEnabler implements EnablerSpec {
   ) {}
 }
 
+/** The footprint object of `mm`'s user_event_mm: current->user_event_mm and its task count. */
+function userEventMmObject(mm: MmStruct): number {
+  return stableObject(2, 1, nameHash(mm.name));
+}
+
+/** user_event_mms, the list as a whole (what user_event_mm_get_all() walks). */
+const USER_EVENT_MMS = stableObject(2, 2, 0);
+
 /** struct user_event_mm: the enablers of one address space. */
 export class UserEventMm {
   enablers: UserEventEnabler[] = [];
-  /** Tasks (processes here: threads of one process share it, CLONE_VM) using it. */
-  tasks = 1;
+  private _tasks = 1;
   refcnt = 1;
-  constructor(readonly mm: MmStruct) {}
+  private readonly obj: number;
+  constructor(
+    readonly mm: MmStruct,
+    private readonly sched: Scheduler,
+  ) {
+    this.obj = userEventMmObject(mm);
+  }
+
+  /**
+   * Tasks (processes here: threads of one process share it, CLONE_VM) using it. The last task's
+   * exit drops it to 0 without event_mutex, and the fault worker's "mm has no task left" check
+   * decides between ENOENT and a fault-in that may fail (and, under kill-on-fault, a SIGKILL):
+   * logged in the footprint so that the two stay ordered.
+   */
+  get tasks(): number {
+    this.sched.touch(this.obj * 4 + READ);
+    return this._tasks;
+  }
+
+  set tasks(v: number) {
+    this.sched.touch(this.obj * 4 + WRITE);
+    this._tasks = v;
+  }
 }
 
 /** A process that user_events sent SIGKILL to, for the harness to judge. */
@@ -94,12 +125,14 @@ export class UserEvents {
   /** user_event_mms, the RCU list tracers walk. */
   readonly mms: UserEventMm[] = [];
   /** current->user_event_mm, per address space. */
-  readonly byMm = new Map<MmStruct, UserEventMm>();
+  readonly byMm: Map<MmStruct, UserEventMm>;
   readonly kills: UserEventsKill[] = [];
   private workers = 0;
 
   constructor(readonly k: Kernel) {
     this.event_mutex = new Mutex(k.sched, 'event_mutex', stableObject(2, 0, 0));
+    // Looked up by fork and exit without event_mutex.
+    this.byMm = new TouchedMap(() => k.sched.fp, userEventMmObject);
   }
 
   nextWorker(): string {
@@ -199,8 +232,9 @@ function current_user_event_mm(k: Kernel, mm: MmStruct): UserEventMm {
   const ue = user_events(k);
   let um = ue.byMm.get(mm);
   if (um === undefined) {
-    um = new UserEventMm(mm);
+    um = new UserEventMm(mm, k.sched);
     ue.byMm.set(mm, um);
+    k.sched.touch(USER_EVENT_MMS * 4 + WRITE);
     ue.mms.push(um);
   }
   um.refcnt++;
@@ -261,8 +295,11 @@ export function force_sig_mm(k: Kernel, w: Task, mm: MmStruct, why: string): voi
   const ue = user_events(k);
   let killed = 0;
   for (const t of k.sched.tasks) {
-    if (t.kernelThread || t.state === DONE) continue;
+    if (t.kernelThread) continue;
     if ((t.owner as { mm?: unknown } | null)?.mm !== mm) continue;
+    // Whether the thread is still there to kill depends on whether its exit came first.
+    k.sched.touch(t.signalObj * 4 + READ);
+    if (t.state === DONE) continue;
     t.fatal = true;
     if (t.killable) t.wake();
     killed++;
@@ -508,6 +545,7 @@ function* user_event_enabler_update(k: Kernel, t: Task, event: UserEvent): KGen 
   const ue = user_events(k);
   // user_event_mm_get_all(): a one-shot list, each mm referenced.
   const found: UserEventMm[] = [];
+  k.sched.touch(USER_EVENT_MMS * 4 + READ);
   for (const um of ue.mms) {
     if (um.enablers.some((e) => e.event === event)) {
       um.refcnt++;
@@ -554,6 +592,9 @@ export function* event_enable_write(k: Kernel, t: Task, name: string, enabled: b
  * 32-on-64 flag only.
  */
 export function user_events_fork(k: Kernel, oldmm: MmStruct, newmm: MmStruct, cloneVm = false): void {
+  // Read even before anything used user_events: a first registration racing with this fork must
+  // stay ordered with it.
+  k.sched.touch(userEventMmObject(oldmm) * 4 + READ);
   const ue = user_events_state(k);
   const old = ue?.byMm.get(oldmm);
   if (ue === null || old === undefined) return;
@@ -561,7 +602,7 @@ export function user_events_fork(k: Kernel, oldmm: MmStruct, newmm: MmStruct, cl
     old.tasks++;
     return;
   }
-  const um = new UserEventMm(newmm);
+  const um = new UserEventMm(newmm, k.sched);
   for (const e of old.enablers) {
     if (e.freeing) continue;
     const d = new UserEventEnabler(e.event, e.addr, e.bit, e.compat32);
@@ -569,6 +610,7 @@ export function user_events_fork(k: Kernel, oldmm: MmStruct, newmm: MmStruct, cl
     um.enablers.push(d);
   }
   ue.byMm.set(newmm, um);
+  k.sched.touch(USER_EVENT_MMS * 4 + WRITE);
   ue.mms.push(um);
 }
 
@@ -578,11 +620,13 @@ export function user_events_fork(k: Kernel, oldmm: MmStruct, newmm: MmStruct, cl
  * queued sees no tasks and does nothing.
  */
 export function* user_event_mm_remove(k: Kernel, t: Task, mm: MmStruct): KGen {
+  k.sched.touch(userEventMmObject(mm) * 4 + READ);
   const ue = user_events_state(k);
   const um = ue?.byMm.get(mm);
   if (ue === null || um === undefined) return;
   if (--um.tasks > 0) return;
   ue.byMm.delete(mm);
+  k.sched.touch(USER_EVENT_MMS * 4 + WRITE);
   ue.mms.splice(ue.mms.indexOf(um), 1);
   yield* mm.mmap_lock.down_write(t);
   mm.mmap_lock.up_write(t);

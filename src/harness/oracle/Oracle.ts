@@ -1,5 +1,5 @@
 import { byteAt } from '../../core/trace.js';
-import { stableObject, type FootprintLog } from '../../core/sched/Footprint.js';
+import { nameHash, stableObject, type FootprintLog } from '../../core/sched/Footprint.js';
 import { READ, WRITE } from '../../core/sched/Access.js';
 import type { InvariantId } from './invariants.js';
 import type { Runs } from '../../core/mm/PageData.js';
@@ -19,12 +19,7 @@ export const ORACLE_EVENTS = stableObject(3, 0, 0);
  */
 export const ORACLE_CLOCK = stableObject(3, 3, 0);
 
-/** 16 bits of a name, for object numbers that do not depend on creation order. */
-export function nameHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) & 0xffff;
-  return h;
-}
+export { nameHash } from '../../core/sched/Footprint.js';
 
 /**
  * The oracle's memories as objects for partial-order reduction, three (A, B, C) per GRANULE bytes

@@ -52,10 +52,6 @@ export interface ExecutionResult {
 const FATAL = new Set(['SIGSEGV', 'SIGBUS', 'SIGKILL', 'OOM']);
 const SIGBUS_LIKE = new Set(['SIGSEGV', 'SIGBUS', 'EFAULT']);
 
-/** The footprint object of a task's pending signals (what kill() writes and op boundaries read). */
-function signalState(t: Task): number {
-  return stableObject(5, 0, nameHash(t.name));
-}
 
 /** Address of byte `off` of a named mapping. */
 export interface Where {
@@ -254,7 +250,7 @@ export class Execution {
     for (const node of th.ops) {
       // Between two ops a thread is in user space, where a SIGKILL takes it at any instant: the
       // real kernel (faultline real) kills a thread after its post and before its next op starts.
-      if (this.signals) yield signalState(t) * 4 + READ;
+      if (this.signals) yield t.signalObj * 4 + READ;
       if (t.fatal) break;
       const def = OPS.get(node.op)!;
       k.tracing && k.log(t, node.op, node.label);
@@ -281,7 +277,6 @@ export class Execution {
 
   /** Deliver SIGKILL: fatal_signal_pending() from now on, and killable sleeps end. */
   kill(t: Task): void {
-    this.k.sched.touch(signalState(t) * 4 + WRITE);
     t.fatal = true;
     if (t.killable) t.wake();
   }

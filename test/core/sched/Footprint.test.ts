@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOCK, READ, WRITE, accessKind, accessObj } from '../../../src/core/sched/Access.js';
 import type { Chooser } from '../../../src/core/sched/Chooser.js';
-import { FootprintLog, stableObject } from '../../../src/core/sched/Footprint.js';
+import { FootprintLog, signalObject, stableObject } from '../../../src/core/sched/Footprint.js';
 import { Mutex } from '../../../src/core/sched/Mutex.js';
 import { Scheduler } from '../../../src/core/sched/Scheduler.js';
 import { SpinLock } from '../../../src/core/sched/SpinLock.js';
@@ -37,10 +37,12 @@ describe('FootprintLog: what a step touches beyond what it announced', () => {
     s.run();
     const st = steps(c.footprints);
     expect(st[1]).toEqual([[l.id, LOCK]]);
-    // The step that writes x also drops the lock: a waiter's acquire depends on it.
+    // The step that writes x also drops the lock: a waiter's acquire depends on it. Being A's last
+    // step, it is also A's exit (which a signal sender looking for live threads depends on).
     expect(st[2]).toEqual([
       [x, WRITE],
       [l.id, WRITE],
+      [signalObject('A'), WRITE],
     ]);
   });
 
@@ -217,5 +219,43 @@ describe('RwSem footprints: readers commute, writers do not', () => {
     expect(anyDependent(run(['r'], ['w']))).toBe(true);
     expect(anyDependent(run(['w'], ['r']))).toBe(true);
     expect(anyDependent(run(['w'], ['w']))).toBe(true);
+  });
+});
+
+describe('FootprintLog: signals', () => {
+  it('orders a SIGKILL with the fatal_signal_pending() check it ends, and with the exit of the thread it is sent to', () => {
+    const c = logging();
+    const s = new Scheduler(c, 100);
+    const x = s.newObject();
+    let victim!: Task;
+    s.spawn('P.main', null, false, function* (t: Task): KGen {
+      victim = t;
+      yield x * 4 + READ;
+      if (t.fatal) return;
+      yield x * 4 + READ;
+    });
+    s.spawn('kworker/0', null, true, function* (): KGen {
+      yield (x + 1) * 4 + READ;
+      victim.fatal = true;
+    });
+    s.run();
+    const log = c.footprints;
+    const sig = victim.signalObj;
+    const check = [...Array(log.length).keys()].filter((i) => log.task[i] === 0 && log.footprint(i).includes(sig * 4 + READ));
+    const kill = [...Array(log.length).keys()].filter((i) => log.task[i] === 1 && log.footprint(i).includes(sig * 4 + WRITE));
+    const exit = [...Array(log.length).keys()].filter((i) => log.task[i] === 0 && log.footprint(i).includes(sig * 4 + WRITE));
+    expect(check.length).toBeGreaterThan(0);
+    expect(kill.length).toBe(1);
+    expect(exit.length).toBe(1);
+    expect(log.dependent(check[0]!, kill[0]!)).toBe(true);
+    expect(log.dependent(exit[0]!, kill[0]!)).toBe(true);
+  });
+
+  it('names a task\'s signal object by its name, so a worker spawned in another order keeps it', () => {
+    const a = new Scheduler(logging(), 10);
+    const b = new Scheduler(logging(), 10);
+    const body = function* (): KGen {};
+    b.spawn('other', null, false, body);
+    expect(a.spawn('P.main', null, false, body).signalObj).toBe(b.spawn('P.main', null, false, body).signalObj);
   });
 });

@@ -11,6 +11,7 @@ import { registry, workload } from '../../helpers.js';
  */
 const REGRESSIONS: { file: string; strategies: string[]; bound?: number }[] = [
   { file: 'dma-vs-pin-read-interval.yaml', strategies: ['mapcount-reuse', 'anon-exclusive', 'v5.19'] },
+  { file: 'kill-vs-exit.yaml', strategies: ['kill-on-fault', 'async-giveup'] },
 ];
 
 describe('DPOR/DFS regressions', () => {

@@ -14,6 +14,7 @@ import { getReporter, reporterNames } from '../harness/report/index.js';
 import type { Reporter } from '../harness/report/reporters.js';
 import { renderSummary } from '../harness/report/terminal.js';
 import { renderTraceColumns } from '../harness/report/traceColumns.js';
+import { numberTrace } from '../harness/explore/numberTrace.js';
 import type { ResultsFile, RunResult } from '../harness/results.js';
 import { modelKey, planRuns, resultsFile, runPlans, runPlansParallel, type Progress } from '../harness/Runner.js';
 import { MergeError, mergeResults, parseShard, shardPlans, type Shard } from '../harness/shard.js';
@@ -430,9 +431,14 @@ export async function main(argv: string[]): Promise<number> {
       const v = rp.result.violations;
       process.stdout.write(`${w.id} × ${t.strategy}: ${w.title}\n`);
       process.stdout.write(`preemptions ${rp.preemptions}, steps ${rp.result.stats.steps}\n\n`);
-      process.stdout.write(renderTraceColumns(rp.trace, v[0] ? { highlightStep: v[0].step } : {}) + '\n\n');
+      // The trace's steps numbered 1..n as the reports number them; the first violation is marked.
+      const shown = numberTrace(rp.trace, v[0]?.step, v[0]?.invariant);
+      process.stdout.write(renderTraceColumns(shown.trace, { highlightStep: shown.at }) + '\n\n');
       if (rp.result.error) process.stdout.write(`error: ${rp.result.error}\n`);
-      for (const x of v) process.stdout.write(`violated ${x.invariant}: ${x.message}\n`);
+      for (const x of v) {
+        const at = numberTrace(rp.trace, x.step, x.invariant).at;
+        process.stdout.write(`violated ${x.invariant}${at !== undefined ? ` at step ${at}` : ''}: ${x.message}\n`);
+      }
       if (!v.length && !rp.result.error) process.stdout.write('no invariant violated\n');
     });
 

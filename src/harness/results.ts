@@ -44,8 +44,9 @@ export interface ViolationResult {
   /** Of the minimised counterexample. */
   preemptions: number;
   steps: number;
-  /** Scheduler step at which the invariant was found violated. */
+  /** The trace event at which the invariant was found violated (0: none), in the trace's numbering. */
   at: number;
+  /** As shown: events numbered 1..n in the order they happened (numberTrace). */
   trace: TraceEvent[];
 }
 

@@ -82,6 +82,9 @@ describe('faultline CLI', () => {
     expect(rp.out).toContain('violated pin-incoherent');
     // The trace printed by replay is the one stored in the report.
     for (const e of v.trace.slice(0, 5)) expect(rp.out).toContain(e.cpu);
+    // ...with the same step numbers: the detection replay names is the one results.json stores.
+    expect(rp.out).toContain(`violated pin-incoherent at step ${v.at}:`);
+    expect(rp.out.split('\n').find((l) => l.startsWith('>>'))).toMatch(new RegExp(`^>> +${v.at}  `));
     expect(faultline('replay', 'garbage').code).toBe(2);
     // A token that does not fit is refused with one line and exit 2, never replayed as some other schedule.
     const refuse = (tok: string, why: RegExp) => {

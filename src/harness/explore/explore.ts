@@ -1,4 +1,5 @@
 import type { Kernel } from '../../core/Strategy.js';
+import { numberTrace } from './numberTrace.js';
 import type { Stats } from '../../core/stats.js';
 import { CostAccumulator } from './CostAccumulator.js';
 import type { Violation } from '../oracle/invariants.js';
@@ -280,6 +281,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
     }
     const rp = replayExecution(w, kernel, b.plan, checkModel);
     const again = rp.result.violations.find((v) => v.invariant === inv);
+    const shown = numberTrace(rp.trace, (again ?? b.v).step, inv);
     violations.push({
       invariant: inv,
       message: (again ?? b.v).message,
@@ -287,8 +289,8 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       preemptions: b.preemptions,
       steps: b.steps,
       executions: violating.get(inv) ?? 0,
-      at: (again ?? b.v).step,
-      trace: rp.trace,
+      at: shown.at ?? 0,
+      trace: shown.trace,
     });
   }
   const res: RunResult = {

@@ -1,4 +1,5 @@
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
+import { numberTrace } from '../explore/numberTrace.js';
 
 /** The family is the workload id's first path segment (`gup-cow/bug1-dio-read-get` → `gup-cow`). */
 export function familyOf(workload: string): string {
@@ -132,6 +133,18 @@ export function groupCounterexamples(runs: readonly RunResult[]): Counterexample
     }
   }
   return [...groups.values()];
+}
+
+/**
+ * Where in the shown trace the invariant broke, in the trace's own step numbers (1..n, as every
+ * format prints them): `preemptions 1 · found at step 19 of 20`. The scheduler's count of steps
+ * (results.json `steps`, what the shrinker minimises) is not shown beside it: it counts steps that
+ * log nothing, so it would not match the numbered rows.
+ */
+export function stepsNote(v: ViolationResult): string {
+  const { trace, at } = numberTrace(v.trace, v.at, v.invariant);
+  const where = at === undefined ? `${plural(trace.length, 'step')} shown` : `found at step ${at} of ${trace.length}`;
+  return `preemptions ${v.preemptions} · ${where}`;
 }
 
 /** `12 of 1,137 executions` violated it, in the explorer's own counting; null for older results. */

@@ -1,11 +1,12 @@
 import type { TraceEvent } from '../../core/trace.js';
+import { numberTrace } from '../explore/numberTrace.js';
 import { COST_CSS, costClaimsHtml, costDifferencesHtml, largestPoints } from './cost.js';
 import { realSectionHtml } from '../real/reportSections.js';
 import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
-import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, countingNote, groupCounterexamples, violatingShare, type CounterexampleGroup, type ReplayCommand } from './common.js';
+import { cellKey, describeExpected, describeOutcome, familyOf, groupByFamily, plural, replayCommand, runIndex, skipText, strategiesOf, totals, uniqueInOrder, violatedIds, workloadsOf, countingNote, groupCounterexamples, stepsNote, violatingShare, type CounterexampleGroup, type ReplayCommand } from './common.js';
 import { summaryLine } from './markdown.js';
 import { abbreviations, ERROR_CELL, OK_CELL, SKIP_CELL } from './terminal.js';
-import { highlightIndex, traceThreads } from './traceColumns.js';
+import { traceThreads } from './traceColumns.js';
 
 /**
  * report.html: one file, no network. Everything is rendered here as static HTML and SVG, so the
@@ -88,11 +89,12 @@ function eventHtml(e: TraceEvent): string {
   return `<code class="fn">${esc(e.fn)}</code> ${esc(e.event)}`;
 }
 
-export function swimLanes(trace: readonly TraceEvent[], at: number | undefined): string {
+/** Swim lanes, one per thread, the events numbered 1..n as in every other format (numberTrace). */
+export function swimLanes(trace: readonly TraceEvent[], atStep: number | undefined, invariant?: string): string {
   if (trace.length === 0) return '<p>(empty trace)</p>';
   const threads = traceThreads(trace);
-  const events = [...trace].sort((a, b) => a.step - b.step);
-  const mark = highlightIndex(events, at);
+  const { trace: events, at } = numberTrace(trace, atStep, invariant);
+  const mark = at === undefined ? -1 : at - 1;
   const racing = racingEvents(events);
   const lane = new Map(threads.map((t, i) => [t, i]));
   const head = `<tr><th class="step">step</th>${threads.map((t) => `<th class="lane">${esc(t)}</th>`).join('')}</tr>`;
@@ -117,8 +119,8 @@ function counterexample(g: CounterexampleGroup, id: string, replay: ReplayComman
   return (
     `<details class="cx" id="${id}" data-family="${esc(familyOf(r.workload))}" data-strategies="${esc(g.members.map((m) => m.run.strategy).join(' '))}">` +
     `<summary><span class="inv">${esc(v.invariant)}</span> <span class="who">${esc(r.workload)} × ${esc(g.members.length === 1 ? r.strategy : `${r.strategy} and ${g.members.length - 1} more`)}</span> ${expectNote}<span class="msg">${esc(v.message)}</span></summary>` +
-    `<div class="body"><ul class="members">${who.join('')}</ul>${counting}<p class="meta">preemptions ${v.preemptions} · steps ${v.steps} · <code class="replay">${esc(replay(v.replay))}</code>${g.members.length > 1 ? ' (the same schedule replays on the others: put their name in place of the strategy)' : ''}</p>` +
-    swimLanes(v.trace, v.at) +
+    `<div class="body"><ul class="members">${who.join('')}</ul>${counting}<p class="meta">${esc(stepsNote(v))} · <code class="replay">${esc(replay(v.replay))}</code>${g.members.length > 1 ? ' (the same schedule replays on the others: put their name in place of the strategy)' : ''}</p>` +
+    swimLanes(v.trace, v.at, v.invariant) +
     `</div></details>`
   );
 }

@@ -43,7 +43,7 @@ function counterexampleText(r: RunResult, replay: ReplayCommand): string {
   const parts: string[] = [];
   for (const v of r.violations) {
     parts.push(
-      [`${v.invariant}: ${v.message}`, `replay: ${replay(v.replay)}`, '', renderTraceList(v.trace, { highlightStep: v.at })].join('\n'),
+      [`${v.invariant}: ${v.message}`, `replay: ${replay(v.replay)}`, '', renderTraceList(v.trace, { highlightStep: v.at, invariant: v.invariant })].join('\n'),
     );
   }
   if (r.verdict === 'error') parts.push([`error: ${r.error ?? ''}`, ...(r.errorReplay ? [`replay: ${replay(r.errorReplay)}`] : [])].join('\n'));

@@ -17,6 +17,7 @@ import {
   countingNote,
   groupCounterexamples,
   violatingShare,
+  stepsNote,
   type CounterexampleGroup,
 } from './common.js';
 import { renderTraceColumns } from './traceColumns.js';
@@ -286,8 +287,8 @@ export function counterexampleGroup(g: CounterexampleGroup, replay: ReplayComman
   out.push(`${g.members.length === 1 ? 'Reached by' : `Reached, with this very trace, by ${g.members.length}`}: ${who.join(', ')}.`);
   const counted = violatingShare(run, v) !== null ? ` Counts: executions that violated it, of those explored (${countingNote(run)}).` : '';
   const others = g.members.length > 1 ? ` (the same schedule replays on the others: put their name in place of ${code(run.strategy)})` : '';
-  out.push(`- preemptions: ${v.preemptions}, steps: ${v.steps}\n- replay: ${code(replay(v.replay))}${others}${counted ? `\n-${counted}` : ''}`);
-  out.push(fenced(renderTraceColumns(v.trace, { highlightStep: v.at })));
+  out.push(`- ${escapeInline(stepsNote(v))}\n- replay: ${code(replay(v.replay))}${others}${counted ? `\n-${counted}` : ''}`);
+  out.push(fenced(renderTraceColumns(v.trace, { highlightStep: v.at, invariant: v.invariant })));
   return out.join('\n\n');
 }
 

@@ -1,4 +1,5 @@
 import type { ResultsFile, RunResult } from '../results.js';
+import { numberTrace } from '../explore/numberTrace.js';
 import { describeExpected, describeOutcome, familyOf, plural, replayCommand, skipText, totals, type ReplayCommand } from './common.js';
 import { eventText } from './traceColumns.js';
 
@@ -43,8 +44,10 @@ function yamlBlock(r: RunResult, replay: ReplayCommand): string[] {
       lines.push(`    - invariant: ${yamlString(v.invariant)}`);
       lines.push(`      message: ${yamlString(v.message)}`);
       lines.push(`      replay: ${yamlString(replay(v.replay))}`);
+      const shown = numberTrace(v.trace, v.at, v.invariant);
+      if (shown.at !== undefined) lines.push(`      at: ${shown.at}`);
       lines.push('      trace:');
-      for (const e of v.trace) lines.push(`        - ${yamlString(`${e.step} ${e.cpu} ${eventText(e)}`)}`);
+      for (const e of shown.trace) lines.push(`        - ${yamlString(`${e.step} ${e.cpu} ${eventText(e)}`)}`);
     }
   }
   lines.push(`  executions: ${r.exploration.executions}`);

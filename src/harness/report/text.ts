@@ -2,7 +2,7 @@ import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
 import { describeExpected, describeOutcome, plural, skipText, strategiesOf, totals } from './common.js';
 import { costMetrics, formatCompact, maxMedian } from './markdown.js';
 import { renderSummary } from './terminal.js';
-import { renderTraceColumns, traceThreads } from './traceColumns.js';
+import { columnWidthFor, renderTraceColumns } from './traceColumns.js';
 
 /**
  * report.txt: what goes below the `---` of a patch cover letter. Mail clients and lore.kernel.org
@@ -71,9 +71,7 @@ function costTable(runs: readonly RunResult[], width: number): string {
 }
 
 function traceWidth(v: ViolationResult, width: number): number {
-  const n = Math.max(1, traceThreads(v.trace).length);
-  // renderTraceColumns puts a 4-column margin for the marker and 2 between columns.
-  return Math.floor((width - 4 - 2 * (n - 1)) / n);
+  return columnWidthFor(v.trace, width);
 }
 
 function counterexamples(runs: readonly RunResult[], opts: Required<TextOptions>): string[] {
@@ -96,7 +94,7 @@ function counterexamples(runs: readonly RunResult[], opts: Required<TextOptions>
   return groups.map(({ r, v, also }) => {
     const block = [wrap(`${r.workload} x ${r.strategy}: ${v.invariant}`, opts.width, 2), wrap(`  ${v.message}`, opts.width, 2), `  replay: ${v.replay}`];
     if (also.length > 0) block.push(wrap(`  also with: ${also.join(', ')}`, opts.width, 4));
-    if (opts.traces !== 'none') block.push('', renderTraceColumns(v.trace, { width: traceWidth(v, opts.width), highlightStep: v.at, maxLines: 3 }));
+    if (opts.traces !== 'none') block.push('', renderTraceColumns(v.trace, { width: traceWidth(v, opts.width), highlightStep: v.at, invariant: v.invariant, maxLines: 3 }));
     return block.join('\n');
   });
 }

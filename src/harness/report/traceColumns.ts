@@ -1,16 +1,18 @@
 import type { TraceEvent } from '../../core/trace.js';
+import { numberTrace } from '../explore/numberTrace.js';
 
 export interface TraceColumnsOptions {
   /** Characters per thread column. Default: as wide as fits ~140 characters, never under 24. */
   width?: number;
   /** The step at which the invariant was found violated: that row gets the `>>` marker. */
   highlightStep?: number;
+  /** The invariant found violated, to mark its own VIOLATION event where one step broke several. */
+  invariant?: string;
   /** Wrapped lines kept per event before the rest is cut with `…`. Default: keep everything. */
   maxLines?: number;
 }
 
-/** The left margin holds the highlight marker, so unmarked rows line up with marked ones. */
-const MARGIN = 4;
+/** The left gutter holds the highlight marker and each event's step number, so rows line up. */
 const MARK = '>>';
 const GAP = 2;
 const TARGET_TOTAL = 140;
@@ -29,10 +31,21 @@ export function traceThreads(trace: readonly TraceEvent[]): string[] {
   return [...seen];
 }
 
-export function defaultColumnWidth(threads: number): number {
+/** Characters before the first column: `>>`, a space, the step number (1..n), a gap. */
+export function gutterWidth(events: number): number {
+  return MARK.length + 1 + String(Math.max(1, events)).length + GAP;
+}
+
+export function defaultColumnWidth(threads: number, gutter = gutterWidth(1)): number {
   const n = Math.max(1, threads);
-  const fit = Math.floor((TARGET_TOTAL - MARGIN - GAP * (n - 1)) / n);
+  const fit = Math.floor((TARGET_TOTAL - gutter - GAP * (n - 1)) / n);
   return Math.min(MAX_DEFAULT_WIDTH, Math.max(MIN_WIDTH, fit));
+}
+
+/** The column width at which a trace's columns, gutter included, fill `total` characters. */
+export function columnWidthFor(trace: readonly TraceEvent[], total: number): number {
+  const n = Math.max(1, traceThreads(trace).length);
+  return Math.floor((total - gutterWidth(trace.length) - GAP * (n - 1)) / n);
 }
 
 /**
@@ -43,7 +56,6 @@ export function eventText(e: TraceEvent): string {
   if (e.event === e.fn || e.event.startsWith(`${e.fn} `)) return e.event;
   return `${e.fn}: ${e.event}`;
 }
-
 /** Greedy word wrap; words longer than a line are split rather than allowed to overflow the column. */
 export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -83,69 +95,50 @@ function fit(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-/** Stable: events logged in the same step keep the order they were logged in. */
-function inStepOrder(trace: readonly TraceEvent[]): TraceEvent[] {
-  return [...trace].sort((a, b) => a.step - b.step);
+function gutter(width: number, marked: boolean, step: number | null): string {
+  const num = step === null ? '' : String(step);
+  return `${marked ? MARK : ' '.repeat(MARK.length)} ${num.padStart(width - MARK.length - 1 - GAP)}${' '.repeat(GAP)}`;
+}
+
+function row(cells: readonly string[], width: number, lead: string): string {
+  return (lead + cells.map((c) => c.padEnd(width)).join(' '.repeat(GAP))).trimEnd();
 }
 
 /**
- * Which row the marker goes on. Several events can share a step; the VIOLATION event, when the
- * recorder logged one, is the detection itself. Otherwise the last event at (or, if the trace has
- * none at that step, before) the detection step is the one that made the state observable.
+ * A counterexample as side-by-side thread columns, one event per row, numbered 1..n in the order
+ * they happened (numberTrace), the detection marked `>>`.
  */
-export function highlightIndex(events: readonly TraceEvent[], step: number | undefined): number {
-  if (step === undefined) return -1;
-  let last = -1;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    if (e.step === step && e.fn === 'VIOLATION') return i;
-    if (e.step <= step) last = i;
-  }
-  return last;
-}
-
-function row(cells: readonly string[], width: number, marked: boolean): string {
-  const margin = marked ? MARK.padEnd(MARGIN) : ' '.repeat(MARGIN);
-  return (margin + cells.map((c) => c.padEnd(width)).join(' '.repeat(GAP))).trimEnd();
-}
-
-/** A counterexample as side-by-side thread columns, one event per row, rows in step order. */
 export function renderTraceColumns(trace: readonly TraceEvent[], opts: TraceColumnsOptions = {}): string {
   if (trace.length === 0) return '(empty trace)';
-  const threads = traceThreads(trace);
-  const width = opts.width === undefined ? defaultColumnWidth(threads.length) : Math.max(MIN_EXPLICIT_WIDTH, Math.floor(opts.width));
+  const { trace: events, at } = numberTrace(trace, opts.highlightStep, opts.invariant);
+  const threads = traceThreads(events);
+  const g = gutterWidth(events.length);
+  const width = opts.width === undefined ? defaultColumnWidth(threads.length, g) : Math.max(MIN_EXPLICIT_WIDTH, Math.floor(opts.width));
   const column = new Map(threads.map((t, i) => [t, i]));
   const blank = threads.map(() => '');
-  const events = inStepOrder(trace);
-  const mark = highlightIndex(events, opts.highlightStep);
-
   const out = [
-    row(threads.map((t) => fit(t, width)), width, false),
-    row(threads.map(() => '-'.repeat(width)), width, false),
+    row(threads.map((t) => fit(t, width)), width, gutter(g, false, null)),
+    row(threads.map(() => '-'.repeat(width)), width, gutter(g, false, null)),
   ];
-  events.forEach((e, i) => {
+  for (const e of events) {
     const lines = truncateLines(wrapText(eventText(e), width), width, opts.maxLines);
     lines.forEach((line, j) => {
       const cells = [...blank];
       cells[column.get(e.cpu)!] = line;
-      out.push(row(cells, width, i === mark && j === 0));
+      out.push(row(cells, width, gutter(g, j === 0 && e.step === at, j === 0 ? e.step : null)));
     });
-  });
+  }
   return out.join('\n');
 }
 
-/** One event per line, for terminals too narrow for columns and for grepping. */
-export function renderTraceList(trace: readonly TraceEvent[], opts: { highlightStep?: number } = {}): string {
+/** One event per line, numbered as in the columns, for terminals too narrow for columns and for grepping. */
+export function renderTraceList(trace: readonly TraceEvent[], opts: { highlightStep?: number; invariant?: string } = {}): string {
   if (trace.length === 0) return '(empty trace)';
-  const events = inStepOrder(trace);
-  const mark = highlightIndex(events, opts.highlightStep);
-  const stepW = Math.max(...events.map((e) => String(e.step).length));
+  const { trace: events, at } = numberTrace(trace, opts.highlightStep, opts.invariant);
+  const stepW = String(events.length).length;
   const cpuW = Math.max(...events.map((e) => e.cpu.length));
-  const margin = opts.highlightStep === undefined ? '' : ' '.repeat(MARK.length + 1);
+  const margin = at === undefined ? '' : ' '.repeat(MARK.length + 1);
   return events
-    .map((e, i) => {
-      const prefix = i === mark ? `${MARK} ` : margin;
-      return `${prefix}${String(e.step).padStart(stepW)} ${e.cpu.padEnd(cpuW)} ${e.fn}: ${e.event}`;
-    })
+    .map((e) => `${e.step === at ? `${MARK} ` : margin}${String(e.step).padStart(stepW)} ${e.cpu.padEnd(cpuW)} ${e.fn}: ${e.event}`)
     .join('\n');
 }

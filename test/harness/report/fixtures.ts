@@ -5,18 +5,21 @@ export function ev(step: number, cpu: string, fn: string, event: string): TraceE
   return { step, cpu, fn, event };
 }
 
-/** The fork-vs-O_DIRECT race from the gup-cow family, as the recorder logs it. */
+/**
+ * The fork-vs-O_DIRECT race from the gup-cow family, as the scheduler logs it: steps repeat (an op
+ * label and its fault in one step) and are numbered by the scheduler, not yet 1..n.
+ */
 export const DIO_FORK_TRACE: TraceEvent[] = [
-  ev(1, 'P.io', 'dio_read', 'dio_read buf+0..4096 fill=0x00'),
+  ev(1, 'P.io', 'dio_read', 'dio_read buf[0x0..0x1000) fill=0x00'),
   ev(2, 'P.io', 'gup_fast', 'FOLL_GET|FOLL_WRITE page 1 (refcount 2)'),
   ev(3, 'P.forker', 'fork', 'fork C'),
   ev(4, 'P.forker', 'copy_present_pte', 'share page 1 R/O (refcount 3, mapcount 2)'),
-  ev(5, 'P.writer', 'write', 'write buf+0 fill=0xaa'),
-  ev(5, 'P.writer', 'handle_mm_fault', 'buf+0 WRITE (pte present ro)'),
+  ev(5, 'P.writer', 'write', 'write buf[0x0..0x1000) fill=0xaa'),
+  ev(5, 'P.writer', 'handle_mm_fault', 'buf+0x0 WRITE (pte present ro)'),
   ev(6, 'P.writer', 'wp_page_copy', 'page 1 -> page 2'),
-  ev(7, 'dev', 'dma', 'write io1 bytes 0..4096 into page 1'),
-  ev(8, 'P.io', 'read', 'read buf+0..4096'),
-  ev(8, 'P.io', 'VIOLATION', 'lost-dio-read: P read 0xaa at buf+0, DMA wrote 0x5a'),
+  ev(7, 'dev', 'dma', 'write io1 buf[0x0..0x1000) into page 1'),
+  ev(8, 'P.io', 'read', 'read buf[0x0..0x1000)'),
+  ev(8, 'P.io', 'VIOLATION', 'lost-dio-read: P read 0xaa at buf+0x0, DMA wrote 0x5a'),
 ];
 
 export function violation(invariant: string, over: Partial<ViolationResult> = {}): ViolationResult {

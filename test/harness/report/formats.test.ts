@@ -145,16 +145,16 @@ describe('report.txt', () => {
     expect(text).toMatch(/^mapcount-reuse\s+1\s+3$/m);
     expect(text).toMatch(/^anon-exclusive\s+2\s+4$/m);
     expect(text).toContain('replay: gup-cow/bug1~mapcount-reuse~3.1_7.0');
-    expect(text).toMatch(/^ {4}P\.io +P\.forker +P\.writer +dev$/m);
+    expect(text).toMatch(/^ {7}P\.io +P\.forker +P\.writer +dev$/m);
     expect(text).toMatch(/^>> /m);
   });
 
   it('draws one diagram per workload × invariant and lists the other strategies', () => {
     const r = results([run('f/w', 'a', { violations: [LOST] }), run('f/w', 'b', { violations: [LOST] }), run('f/w', 'c', { violations: [LOST] })]);
     const t = renderText(r);
-    expect(t.match(/^ {4}P\.io/gm)).toHaveLength(1);
+    expect(t.match(/^ {7}P\.io/gm)).toHaveLength(1);
     expect(t).toContain('also with: b, c');
-    expect(renderText(r, { traces: 'all' }).match(/^ {4}P\.io/gm)).toHaveLength(3);
+    expect(renderText(r, { traces: 'all' }).match(/^ {7}P\.io/gm)).toHaveLength(3);
   });
 
   it('splits a table too wide for the width into parts that each repeat the first column', () => {
@@ -210,7 +210,9 @@ describe('swim lanes', () => {
     expect(t.match(/<th class="lane">/g)).toHaveLength(4);
     expect(t).toContain('<code class="fn">wp_page_copy</code> page 1 -&gt; page 2');
     expect(t.match(/<tr class="[^"]*hit/g)).toHaveLength(1);
-    expect(t).toMatch(/<tr class="hit[^"]*"><td class="step">8<\/td><td class="ev"><code class="fn">VIOLATION/);
+    // The scheduler's step 8 logged the 9th and 10th events: shown, the detection is step 10 of 1..10.
+    expect(t).toMatch(/<tr class="hit[^"]*"><td class="step">10<\/td><td class="ev"><code class="fn">VIOLATION/);
+    expect([...t.matchAll(/<td class="step">(\d+)<\/td>/g)].map((m) => Number(m[1]))).toEqual(DIO_FORK_TRACE.map((_, i) => i + 1));
   });
 
   it('marks as racing the events on either side of each switch from one thread to another', () => {

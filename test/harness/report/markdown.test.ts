@@ -126,13 +126,14 @@ describe('renderMarkdown', () => {
     const first = cx.slice(cx.indexOf(headings[0]!), cx.indexOf(headings[1]!));
     expect(first).toContain('lost-dio-read happened');
     expect(first).toContain('Reached by: `none`.');
-    expect(first).toContain('- preemptions: 1, steps: 10');
+    // The fixture's scheduler logged 10 events over steps 1..8; shown, they are steps 1..10.
+    expect(first).toContain('- preemptions 1 · found at step 10 of 10');
     expect(first).toContain('- replay: `faultline replay gup-cow/bug1~none~3.1`');
     const block = first.slice(first.indexOf('```text\n') + 8, first.lastIndexOf('\n```'));
     const marked = block.split('\n').filter((l) => l.startsWith('>>'));
     expect(marked).toHaveLength(1);
     expect(marked[0]).toContain('VIOLATION: lost-dio-read');
-    expect(block.split('\n')[0]).toMatch(/^ {4}P\.io\s+P\.forker\s+P\.writer\s+dev$/);
+    expect(block.split('\n')[0]).toMatch(/^ {7}P\.io\s+P\.forker\s+P\.writer\s+dev$/);
 
     // at = 3 points at the fork, not at the VIOLATION row of the shared trace.
     const kb = cx.slice(cx.indexOf(headings[2]!), cx.indexOf(headings[3]!));

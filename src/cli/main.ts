@@ -430,9 +430,9 @@ export async function main(argv: string[]): Promise<number> {
       const rp = replayExecution(w, kernel, t.plan, o.checkModel === true, true);
       const v = rp.result.violations;
       process.stdout.write(`${w.id} × ${t.strategy}: ${w.title}\n`);
-      process.stdout.write(`preemptions ${rp.preemptions}, steps ${rp.result.stats.steps}\n\n`);
       // The trace's steps numbered 1..n as the reports number them; the first violation is marked.
       const shown = numberTrace(rp.trace, v[0]?.step, v[0]?.invariant);
+      process.stdout.write(`preemptions ${rp.preemptions} · ${shown.trace.length} steps\n\n`);
       process.stdout.write(renderTraceColumns(shown.trace, { highlightStep: shown.at }) + '\n\n');
       if (rp.result.error) process.stdout.write(`error: ${rp.result.error}\n`);
       for (const x of v) {

@@ -107,6 +107,19 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * How a report marks up the pieces of its sentences: report.md writes names as code spans and
+ * escapes the rest, report.txt prints both as they are. The sentences themselves are written
+ * once, here and in cost.ts, so the formats cannot drift apart.
+ */
+export interface Inline {
+  code(s: string): string;
+  text(s: string): string;
+  strong(s: string): string;
+}
+
+export const PLAIN: Inline = { code: (s) => s, text: (s) => s, strong: (s) => s };
+
 /** One counterexample and every run that reached it: the same workload, invariant and trace. */
 export interface CounterexampleGroup {
   workload: string;
@@ -151,6 +164,33 @@ export function stepsNote(v: ViolationResult): string {
 export function violatingShare(r: RunResult, v: ViolationResult): string | null {
   if (v.executions === undefined) return null;
   return `${v.executions.toLocaleString('en-US')} of ${r.exploration.executions.toLocaleString('en-US')}`;
+}
+
+/**
+ * Who reached a counterexample: `Reached, with this very trace, by 2: v5.19 (276 of 2,657),
+ * v2.6.32 (239 of 2,643).`, each run's share of violating executions, and a run whose expect does
+ * not name the invariant flagged.
+ */
+export function reachedBy(g: CounterexampleGroup, f: Inline, notExpected: string): string {
+  const who = g.members.map(({ run: r, violation: x }) => {
+    const share = violatingShare(r, x);
+    const unexpected = r.expected !== null && !r.expected.includes(x.invariant);
+    return `${f.code(r.strategy)}${share !== null ? ` (${share})` : ''}${unexpected ? ` ${notExpected}` : ''}`;
+  });
+  return `${g.members.length === 1 ? 'Reached by' : `Reached, with this very trace, by ${g.members.length}`}: ${who.join(', ')}.`;
+}
+
+/** The replay command of a group's first member, and how to replay it on the others (or null). */
+export function replayLine(g: CounterexampleGroup, replay: ReplayCommand, f: Inline): { command: string; others: string | null } {
+  const { run, violation: v } = g.first;
+  const others = g.members.length > 1 ? `(the same schedule replays on the others: put their name in place of ${f.code(run.strategy)})` : null;
+  return { command: `replay: ${f.code(replay(v.replay))}`, others };
+}
+
+/** What the shares count, or null for results without them. */
+export function countsLine(g: CounterexampleGroup): string | null {
+  const { run, violation: v } = g.first;
+  return violatingShare(run, v) !== null ? `Counts: executions that violated it, of those explored (${countingNote(run)}).` : null;
 }
 
 /** How the run's explorer counts executions, for the reader of those shares. */

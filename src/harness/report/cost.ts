@@ -6,8 +6,8 @@
 import type { RunResult } from '../results.js';
 import { analyseClaims, costDifferences, type ClaimResult, type CostDifference } from '../cost/analysis.js';
 import { METRICS, metricWords, withUnit } from '../cost/metrics.js';
-import { code, escapeInline, table, type Align } from './markdown.js';
-import { uniqueInOrder } from './common.js';
+import { MARKDOWN, code, escapeInline, table, type Align } from './markdown.js';
+import { uniqueInOrder, type Inline } from './common.js';
 
 const KERNEL_NAME = /^v\d/;
 
@@ -17,24 +17,32 @@ function metricsOf(runs: readonly RunResult[]): string[] {
 }
 
 /** "2 pages copied more" / "+3 ticks of fork wait": how much more, in the metric's own words. */
-export function describeDifference(d: CostDifference): string {
+export function describeDifference(d: CostDifference, f: Inline = MARKDOWN): string {
   const words = metricWords(d.metric);
   const parts = d.others.map((o) => {
     const delta = o.value - d.usual;
-    const who = o.strategies.map(code).join(', ');
+    const who = o.strategies.map((s) => f.code(s)).join(', ');
     const amount = withUnit(d.metric, Math.abs(delta));
     return `${who} ${o.strategies.length === 1 ? 'pays' : 'pay'} ${amount} ${delta > 0 ? 'more' : 'less'} (${withUnit(d.metric, o.value)})`;
   });
-  return `**${escapeInline(words)}**: ${withUnit(d.metric, d.usual)} for ${d.usualCount === 1 ? 'one strategy' : `${d.usualCount} strategies`}; ${parts.join('; ')}`;
+  return `${f.strong(f.text(words))}: ${withUnit(d.metric, d.usual)} for ${d.usualCount === 1 ? 'one strategy' : `${d.usualCount} strategies`}; ${parts.join('; ')}`;
+}
+
+export const SAME_COST = 'Every candidate strategy that ran paid the same on every workload (median execution).';
+export const COST_DIFFERENCES_INTRO = 'Where the candidate strategies pay differently, by the median execution (a series at its largest point; kernels in results.json). Ticks: see docs/cost.md.';
+
+/** The workloads on which the candidate strategies pay differently, each with its differences. */
+export function costDifferencesByWorkload(runs: readonly RunResult[]): Map<string, CostDifference[]> {
+  const byWorkload = new Map<string, CostDifference[]>();
+  for (const d of costDifferences(runs, metricsOf(runs))) byWorkload.set(d.workload, [...(byWorkload.get(d.workload) ?? []), d]);
+  return byWorkload;
 }
 
 /** Per family: the workloads on which the candidate strategies pay differently. */
 export function costDifferencesMarkdown(runs: readonly RunResult[]): string {
-  const diffs = costDifferences(runs, metricsOf(runs));
-  if (diffs.length === 0) return 'Every candidate strategy that ran paid the same on every workload (median execution).';
-  const byWorkload = new Map<string, CostDifference[]>();
-  for (const d of diffs) byWorkload.set(d.workload, [...(byWorkload.get(d.workload) ?? []), d]);
-  const out = ['Where the candidate strategies pay differently, by the median execution (a series at its largest point; kernels in results.json). Ticks: see docs/cost.md.'];
+  const byWorkload = costDifferencesByWorkload(runs);
+  if (byWorkload.size === 0) return SAME_COST;
+  const out = [COST_DIFFERENCES_INTRO];
   for (const [w, ds] of byWorkload) out.push(`- ${code(w)}\n${ds.map((d) => `  - ${describeDifference(d)}`).join('\n')}`);
   return out.join('\n\n');
 }
@@ -191,10 +199,8 @@ export function costClaimsHtml(runs: readonly RunResult[]): string | null {
 }
 
 export function costDifferencesHtml(runs: readonly RunResult[]): string {
-  const diffs = costDifferences(runs, metricsOf(runs));
-  if (diffs.length === 0) return '<p>Every candidate strategy that ran paid the same on every workload (median execution).</p>';
-  const byWorkload = new Map<string, CostDifference[]>();
-  for (const d of diffs) byWorkload.set(d.workload, [...(byWorkload.get(d.workload) ?? []), d]);
+  const byWorkload = costDifferencesByWorkload(runs);
+  if (byWorkload.size === 0) return `<p>${h(SAME_COST)}</p>`;
   const item = (d: CostDifference) => {
     const parts = d.others.map((o) => {
       const delta = o.value - d.usual;

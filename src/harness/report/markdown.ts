@@ -14,11 +14,13 @@ import {
   uniqueInOrder,
   workloadsOf,
   type ReplayCommand,
-  countingNote,
   groupCounterexamples,
-  violatingShare,
   stepsNote,
+  reachedBy,
+  replayLine,
+  countsLine,
   type CounterexampleGroup,
+  type Inline,
 } from './common.js';
 import { renderTraceColumns } from './traceColumns.js';
 import { realSectionMarkdown } from '../real/reportSections.js';
@@ -275,19 +277,17 @@ function familySection(family: string, runs: readonly RunResult[], allStrategies
   ].join('\n\n');
 }
 
+/** Names as code spans, the rest escaped: the markup of report.md's sentences (common.ts Inline). */
+export const MARKDOWN: Inline = { code, text: escapeInline, strong: (s) => `**${s}**` };
+
 /** One distinct counterexample, with every strategy and kernel that reached it. */
 export function counterexampleGroup(g: CounterexampleGroup, replay: ReplayCommand): string {
-  const { run, violation: v } = g.first;
+  const v = g.first.violation;
   const out = [`### ${escapeInline(`${g.workload}: ${g.invariant}`)}`, escapeInline(v.message)];
-  const who = g.members.map(({ run: r, violation: x }) => {
-    const share = violatingShare(r, x);
-    const unexpected = r.expected !== null && !r.expected.includes(x.invariant);
-    return `${code(r.strategy)}${share !== null ? ` (${share})` : ''}${unexpected ? ` **${MISMATCH} not expected**` : ''}`;
-  });
-  out.push(`${g.members.length === 1 ? 'Reached by' : `Reached, with this very trace, by ${g.members.length}`}: ${who.join(', ')}.`);
-  const counted = violatingShare(run, v) !== null ? ` Counts: executions that violated it, of those explored (${countingNote(run)}).` : '';
-  const others = g.members.length > 1 ? ` (the same schedule replays on the others: put their name in place of ${code(run.strategy)})` : '';
-  out.push(`- ${escapeInline(stepsNote(v))}\n- replay: ${code(replay(v.replay))}${others}${counted ? `\n-${counted}` : ''}`);
+  out.push(reachedBy(g, MARKDOWN, `**${MISMATCH} not expected**`));
+  const counted = countsLine(g);
+  const rp = replayLine(g, replay, MARKDOWN);
+  out.push(`- ${escapeInline(stepsNote(v))}\n- ${rp.command}${rp.others !== null ? ` ${rp.others}` : ''}${counted !== null ? `\n- ${escapeInline(counted)}` : ''}`);
   out.push(fenced(renderTraceColumns(v.trace, { highlightStep: v.at, invariant: v.invariant })));
   return out.join('\n\n');
 }

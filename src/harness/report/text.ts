@@ -1,38 +1,41 @@
-import type { ResultsFile, RunResult, ViolationResult } from '../results.js';
-import { describeExpected, describeOutcome, plural, skipText, strategiesOf, totals } from './common.js';
-import { costMetrics, formatCompact, maxMedian } from './markdown.js';
+import type { ResultsFile, RunResult } from '../results.js';
+import { analyseClaims } from '../cost/analysis.js';
+import {
+  PLAIN,
+  countsLine,
+  describeExpected,
+  describeOutcome,
+  groupByFamily,
+  groupCounterexamples,
+  plural,
+  reachedBy,
+  replayCommand,
+  replayLine,
+  skipText,
+  stepsNote,
+  totals,
+  type CounterexampleGroup,
+  type ReplayCommand,
+} from './common.js';
+import { COST_DIFFERENCES_INTRO, SAME_COST, costDifferencesByWorkload, describeDifference, largestPoints } from './cost.js';
 import { renderSummary } from './terminal.js';
 import { columnWidthFor, renderTraceColumns } from './traceColumns.js';
 
 /**
  * report.txt: what goes below the `---` of a patch cover letter. Mail clients and lore.kernel.org
- * wrap or mangle lines past 80 columns, so every table here is cut to fit 79.
+ * wrap or mangle lines past 80 columns, so every line here but a replay command fits 79. It says
+ * what report.md says, in the same sentences (common.ts, cost.ts), without the markup.
  */
 export const TEXT_WIDTH = 79;
 
 export interface TextOptions {
   width?: number;
   /**
-   * `first`: one race diagram per workload × invariant (the first strategy that shows it; the
-   * others are listed), which is what a cover letter quotes. `all`: every counterexample.
+   * `all` (default): every distinct counterexample with its race diagram, once however many
+   * strategies and kernels reached it. `none`: the same list without the diagrams.
    */
-  traces?: 'first' | 'all' | 'none';
+  traces?: 'all' | 'none';
 }
-
-/** Short column heads so a cost table of the common metrics fits a cover letter. */
-const METRIC_HEAD: Readonly<Record<string, string>> = {
-  pageCopies: 'copies',
-  pagesAllocated: 'allocs',
-  peakPages: 'peak',
-  faults: 'faults',
-  faultRetries: 'retries',
-  gupCalls: 'gup',
-  lockAcquires: 'locks',
-  mmapLockMaxHoldSteps: 'mmap-hold',
-  tlbFlushes: 'tlb',
-  syscalls: 'syscalls',
-  steps: 'steps',
-};
 
 /**
  * A plain table whose first column repeats in every part: columns that do not fit `width` go to a
@@ -60,45 +63,6 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
     .join('\n\n');
 }
 
-function costTable(runs: readonly RunResult[], width: number): string {
-  const metrics = costMetrics(runs).filter((m) => m in METRIC_HEAD);
-  if (metrics.length === 0) return 'No cost recorded.';
-  const rows = strategiesOf(runs).map((s) => [s, ...metrics.map((m) => {
-    const v = maxMedian(runs, s, m);
-    return v === null ? '-' : formatCompact(v);
-  })]);
-  return textTable(['strategy', ...metrics.map((m) => METRIC_HEAD[m]!)], rows, width);
-}
-
-function traceWidth(v: ViolationResult, width: number): number {
-  return columnWidthFor(v.trace, width);
-}
-
-function counterexamples(runs: readonly RunResult[], opts: Required<TextOptions>): string[] {
-  const groups: { r: RunResult; v: ViolationResult; also: string[] }[] = [];
-  const byKey = new Map<string, (typeof groups)[number]>();
-  for (const r of runs) {
-    for (const v of r.violations) {
-      const key = `${r.workload}\u0000${v.invariant}`;
-      const g = byKey.get(key);
-      if (g !== undefined && opts.traces === 'first') {
-        if (!g.also.includes(r.strategy) && g.r.strategy !== r.strategy) g.also.push(r.strategy);
-        continue;
-      }
-      const n = { r, v, also: [] };
-      groups.push(n);
-      if (g === undefined) byKey.set(key, n);
-    }
-  }
-  if (groups.length === 0) return ['No invariant was violated.'];
-  return groups.map(({ r, v, also }) => {
-    const block = [wrap(`${r.workload} x ${r.strategy}: ${v.invariant}`, opts.width, 2), wrap(`  ${v.message}`, opts.width, 2), `  replay: ${v.replay}`];
-    if (also.length > 0) block.push(wrap(`  also with: ${also.join(', ')}`, opts.width, 4));
-    if (opts.traces !== 'none') block.push('', renderTraceColumns(v.trace, { width: traceWidth(v, opts.width), highlightStep: v.at, invariant: v.invariant, maxLines: 3 }));
-    return block.join('\n');
-  });
-}
-
 /** Word wrap keeping the text's own leading indent on the first line. */
 export function wrap(text: string, width: number, indent: number): string {
   const lead = /^ */.exec(text)![0];
@@ -114,9 +78,55 @@ export function wrap(text: string, width: number, indent: number): string {
   return lines.join('\n');
 }
 
-/** report.txt: matrix, cost per strategy, mismatches and race diagrams, all under 80 columns. */
+/** Per family, the workloads on which the candidate strategies pay differently: report.md's list. */
+function costSection(runs: readonly RunResult[], width: number): string {
+  const out: string[] = [];
+  for (const [family, mine] of groupByFamily(runs)) {
+    const byWorkload = costDifferencesByWorkload(mine);
+    out.push(`${family}:`);
+    if (byWorkload.size === 0) {
+      out.push(wrap(`  ${SAME_COST}`, width, 2));
+      continue;
+    }
+    for (const [w, ds] of byWorkload) {
+      out.push(`  ${w}`);
+      for (const d of ds) out.push(wrap(`    - ${describeDifference(d, PLAIN)}`, width, 6));
+    }
+  }
+  return [wrap(COST_DIFFERENCES_INTRO, width, 0), '', out.join('\n')].join('\n');
+}
+
+/** The threads' cost claims, one verdict each; the figures and charts are in report.md. */
+function claimsSection(runs: readonly RunResult[], width: number): string | null {
+  const claims = analyseClaims(runs);
+  if (claims.length === 0) return null;
+  const n = (s: string) => claims.filter((c) => c.status === s).length;
+  const out = [wrap(`Cost claims: ${claims.length} from the threads, ${n('confirmed')} confirmed, ${n('not confirmed')} not confirmed, ${n('not measured')} not measured (figures in report.md):`, width, 0), ''];
+  for (const c of claims) out.push(wrap(`  ${c.id}: ${c.status}: "${c.claim.claim}" (${c.claim.source})`, width, 4));
+  return out.join('\n');
+}
+
+function counterexample(g: CounterexampleGroup, replay: ReplayCommand, opts: Required<TextOptions>): string {
+  const v = g.first.violation;
+  const block = [
+    `${g.workload}: ${g.invariant}`,
+    wrap(`  ${v.message}`, opts.width, 2),
+    wrap(`  ${reachedBy(g, PLAIN, '(NOT EXPECTED)')}`, opts.width, 4),
+    wrap(`  ${stepsNote(v)}`, opts.width, 4),
+  ];
+  const counts = countsLine(g);
+  if (counts !== null) block.push(wrap(`  ${counts}`, opts.width, 4));
+  // A replay command is pasted whole: it is the one line allowed past the margin.
+  const rp = replayLine(g, replay, PLAIN);
+  block.push(`  ${rp.command}`);
+  if (rp.others !== null) block.push(wrap(`    ${rp.others}`, opts.width, 4));
+  if (opts.traces !== 'none') block.push('', renderTraceColumns(v.trace, { width: columnWidthFor(v.trace, opts.width), highlightStep: v.at, invariant: v.invariant, maxLines: 3 }));
+  return block.join('\n');
+}
+
+/** report.txt: matrix, mismatches, cost where strategies differ, and each distinct counterexample. */
 export function renderText(results: ResultsFile, options: TextOptions = {}): string {
-  const opts: Required<TextOptions> = { width: options.width ?? TEXT_WIDTH, traces: options.traces ?? 'first' };
+  const opts: Required<TextOptions> = { width: options.width ?? TEXT_WIDTH, traces: options.traces ?? 'all' };
   const t = totals(results);
   const out: string[] = [
     wrap(`faultline: ${plural(t.runs, 'run')}, ${t.pass} pass, ${t.fail} fail, ${t.error} error${t.skip > 0 ? `, ${t.skip} skipped` : ''}; ${t.mismatches} differ from expect; seed ${results.seed}`, opts.width, 2),
@@ -128,12 +138,22 @@ export function renderText(results: ResultsFile, options: TextOptions = {}): str
     out.push('', 'Differences from expect:');
     for (const r of mismatches) out.push(wrap(`  ${r.workload} x ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}${r.verdict === 'skip' ? ` (${skipText(r)})` : ''}`, opts.width, 4));
   }
-  out.push('', "Cost (largest median over the workloads of each strategy):", '', costTable(results.runs, opts.width));
+  out.push('', 'Cost', '', costSection(results.runs, opts.width));
+  const claims = claimsSection(results.runs, opts.width);
+  if (claims !== null) out.push('', claims);
   const errors = results.runs.filter((r) => r.verdict === 'error');
   if (errors.length > 0) {
     out.push('', 'Errors:');
     for (const r of errors) out.push(wrap(`  ${r.workload} x ${r.strategy}: ${(r.error ?? '').split('\n')[0]}`, opts.width, 4));
   }
-  out.push('', 'Counterexamples (>> marks where the invariant broke):', '', counterexamples(results.runs, opts).join('\n\n'));
+  const groups = groupCounterexamples(largestPoints(results.runs));
+  const total = groups.reduce((n, g) => n + g.members.length, 0);
+  out.push('', 'Counterexamples', '');
+  if (groups.length === 0) out.push('None: no run violated an invariant.');
+  else {
+    out.push(wrap(`${plural(groups.length, 'distinct counterexample')} (of ${plural(total, 'violation')} found; runs that reached the same trace share one). >> marks the step at which the invariant was found violated.`, opts.width, 0));
+    const replay = replayCommand(results);
+    for (const g of groups) out.push('', counterexample(g, replay, opts));
+  }
   return `${out.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { renderHtml, racingEvents, swimLanes } from '../../../src/harness/report
 import { renderJunit, xmlEscape } from '../../../src/harness/report/junit.js';
 import { renderTap } from '../../../src/harness/report/tap.js';
 import { renderText, textTable } from '../../../src/harness/report/text.js';
+import { renderMarkdown } from '../../../src/harness/report/markdown.js';
 import { cost, DIO_FORK_TRACE, ev, results, run, violation } from './fixtures.js';
 import { parseXml } from './xml.js';
 
@@ -139,22 +140,48 @@ describe('report.txt', () => {
     expect(long).toEqual([]);
   });
 
-  it('has the matrix, the mismatches, the cost and a race diagram in thread columns', () => {
+  it('has the matrix, the mismatches and a race diagram in numbered thread columns', () => {
     expect(text).toMatch(/^gup-cow\/bug1\s+LDR\s+ok\b/m);
     expect(text).toContain('gup-cow/bug2 x mapcount-reuse: expected pass, got cross-process-leak');
-    expect(text).toMatch(/^mapcount-reuse\s+1\s+3$/m);
-    expect(text).toMatch(/^anon-exclusive\s+2\s+4$/m);
-    expect(text).toContain('replay: gup-cow/bug1~mapcount-reuse~3.1_7.0');
+    expect(text).toContain('replay: faultline replay gup-cow/bug1~mapcount-reuse~3.1_7.0');
     expect(text).toMatch(/^ {7}P\.io +P\.forker +P\.writer +dev$/m);
-    expect(text).toMatch(/^>> /m);
+    expect(text).toMatch(/^>> 10  /m);
   });
 
-  it('draws one diagram per workload × invariant and lists the other strategies', () => {
-    const r = results([run('f/w', 'a', { violations: [LOST] }), run('f/w', 'b', { violations: [LOST] }), run('f/w', 'c', { violations: [LOST] })]);
-    const t = renderText(r);
-    expect(t.match(/^ {7}P\.io/gm)).toHaveLength(1);
-    expect(t).toContain('also with: b, c');
-    expect(renderText(r, { traces: 'all' }).match(/^ {7}P\.io/gm)).toHaveLength(3);
+  it("shows cost where the strategies differ in report.md's sentences, without its markup, and no per-strategy table", () => {
+    const md = renderMarkdown(FIXTURE);
+    const mdDiffs = md.split('\n').filter((l) => /^ {2}- \*\*/.test(l)).map((l) => l.trim().slice(2).replace(/\*\*|`/g, ''));
+    expect(mdDiffs.length).toBeGreaterThan(0);
+    const flat = text.replace(/\n +/g, ' ');
+    for (const d of mdDiffs) expect(flat).toContain(`- ${d}`);
+    expect(flat).toContain('- pages copied: 1 for one strategy; anon-exclusive pays 1 more (2)');
+    // The old table of the largest median per strategy, one column per metric, is gone.
+    expect(text).not.toMatch(/^strategy +copies/m);
+    expect(text).not.toContain('largest median');
+  });
+
+  it("lists the same distinct counterexamples as report.md, each with report.md's facts", () => {
+    const md = renderMarkdown(FIXTURE);
+    const mdHeads = md.split('\n').filter((l) => l.startsWith('### ') && md.indexOf(l) > md.indexOf('## Counterexamples')).map((l) => l.slice(4));
+    const cx = text.slice(text.indexOf('\nCounterexamples\n'));
+    const textHeads = cx.split('\n').filter((l) => /^\S+: \S+$/.test(l));
+    expect(textHeads).toEqual(mdHeads.filter((h) => !h.includes(' × ')));
+    expect(cx).toContain('Reached by: mapcount-reuse (');
+    expect(cx).toContain('preemptions 1 · found at step 10 of 10');
+  });
+
+  it('draws one diagram per distinct trace, naming every strategy that reached it', () => {
+    const r = results([run('f/w', 'a', { violations: [LOST] }), run('f/w', 'b', { violations: [LOST] }), run('f/w', 'c', { violations: [LOST], expected: [], matchesExpected: false })]);
+    const t = renderText(r).replace(/\n +/g, ' ');
+    expect(renderText(r).match(/^ +P\.io +P\.forker/gm)).toHaveLength(1);
+    expect(t).toContain('Reached, with this very trace, by 3: a, b, c (NOT EXPECTED).');
+    expect(t).toContain('(the same schedule replays on the others: put their name in place of a)');
+    // The same workload and invariant reached by another trace is another counterexample.
+    const other = violation('lost-dio-read', { trace: DIO_FORK_TRACE.slice(1), at: 8 });
+    const two = renderText(results([run('f/w', 'a', { violations: [LOST] }), run('f/w', 'd', { violations: [other] })]));
+    expect(two.match(/^ +P\.(io|forker) +P\./gm)).toHaveLength(2);
+    expect(two).toContain('2 distinct counterexamples (of 2 violations found');
+    expect(renderText(r, { traces: 'none' })).not.toMatch(/^ +P\.io +P\.forker/m);
   });
 
   it('splits a table too wide for the width into parts that each repeat the first column', () => {

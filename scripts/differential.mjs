@@ -46,7 +46,7 @@ if (!isMainThread) {
   // --report-only KIND[,KIND]: disagreements of these kinds are printed and written to --json but do
   // not fail the run. For known, open gaps only (issue 14: bounded DPOR does not yet reach every
   // trace class bounded DFS reaches, so dpor-vs-dfs at a bound is that gap until it closes).
-  const KINDS = ['dpor-vs-dfs', 'class-split', 'sampled-beyond-exhaustive', 'error'];
+  const KINDS = ['dpor-vs-dfs', 'cached-vs-dfs', 'class-split', 'sampled-beyond-exhaustive', 'error'];
   const reportOnly = String(opt('report-only', '')).split(',').filter(Boolean);
   for (const k of reportOnly) {
     if (!KINDS.includes(k)) {

@@ -3,7 +3,7 @@ import { splitPointId } from '../harness/workload/scale.js';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CompositionError } from '../core/Strategy.js';
-import { SPLIT_MIN_BUDGET, replayExecution, splits } from '../harness/explore/explore.js';
+import { SPLIT_MIN_BUDGET, cachesStates, replayExecution, splits } from '../harness/explore/explore.js';
 import { INVARIANTS } from '../harness/oracle/invariants.js';
 import { OPS } from '../harness/ops/index.js';
 import { HOST, Registry, UnknownStrategyError } from '../harness/registry.js';
@@ -130,6 +130,7 @@ interface RunOpts {
   seed?: number;
   preemptions?: number;
   bail?: boolean;
+  stateCache?: boolean;
   out: string;
   format: string;
   json?: boolean;
@@ -225,9 +226,16 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
     const w = all.find((p) => p.skip === undefined)!.workload;
     const mode = o.explore ?? w.explore.mode;
     const budget = o.budget ?? w.explore.budget;
-    if (!splits(mode, budget, o.bail === true)) {
-      throw new UsageError(`--shard ${o.shard!.index}/${o.shard!.count} on a single run splits its exploration into DFS subtrees, which needs --explore dfs (DPOR finds its backtrack points as it goes), a budget of at least ${SPLIT_MIN_BUDGET} executions, and no --bail (got mode ${mode}, budget ${budget}${o.bail ? ', --bail' : ''})`);
+    const cache = cachesStates(w, mode, o);
+    if (!splits(mode, budget, o.bail === true, cache)) {
+      throw new UsageError(`--shard ${o.shard!.index}/${o.shard!.count} on a single run splits its exploration into DFS subtrees, which needs --explore dfs (DPOR finds its backtrack points as it goes), a budget of at least ${SPLIT_MIN_BUDGET} executions, no --bail and no state caching (one visited set per search) (got mode ${mode}, budget ${budget}${o.bail ? ', --bail' : ''}${cache ? ', state caching' : ''})`);
     }
+  }
+  if (o.stateCache === true) {
+    const notDfs = all.filter((p) => p.skip === undefined && (o.explore ?? p.workload.explore.mode) !== 'dfs');
+    if (notDfs.length > 0) throw new UsageError(`--state-cache caches states for plain DFS: add --explore dfs (${plural(notDfs.length, 'run')} would explore with ${o.explore ?? notDfs[0]!.workload.explore.mode}, e.g. ${notDfs[0]!.workload.id}; stateful DPOR is not built)`);
+    const costs = new Set(all.filter((p) => p.skip === undefined && p.workload.claim !== undefined).map((p) => p.workload.id));
+    if (costs.size > 0) process.stderr.write(`faultline: --state-cache: ${plural(costs.size, 'cost workload')} explored without it (a cost claim is judged on every execution's cost)\n`);
   }
   const part = o.shard && !split ? shardPlans(all, o.shard) : null;
   const plans = part ? part.plans : all;
@@ -240,6 +248,7 @@ async function runMatrixOn(paths: string[], o: RunOpts, signal: AbortSignal, blo
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.preemptions !== undefined ? { preemptions: o.preemptions } : {}),
     ...(o.bail ? { stopAtFirst: true } : {}),
+    ...(o.stateCache !== undefined ? { stateCache: o.stateCache } : {}),
     ...(split ? { part: { index: o.shard!.index, count: o.shard!.count } } : {}),
     ...(line ? { onProgress: (p: Progress) => line.update(p) } : {}),
     ...(o.checkModel ? { checkModel: true } : {}),
@@ -342,6 +351,8 @@ function addRunOptions(c: Command): Command {
     .option('--seed <n>', "seed for random and pct exploration (default: each workload's explore.seed)", nonNegativeInt('--seed'))
     .option('--preemptions <n>', "preemption bound for exhaustive exploration, or `unbounded` (every interleaving) (default: each workload's explore.preemptions)", preemptionBound)
     .option('--bail', 'stop each run at its first violating execution (still minimised and reported; the run is then not complete)')
+    .option('--state-cache', "with --explore dfs: keep the states expanded and expand each once (default: each workload's explore.state_cache, off); docs/performance.md")
+    .option('--no-state-cache', "expand every schedule, even where a workload's explore.state_cache asks for caching")
     .option('--out <dir>', 'report folder', 'reports/latest')
     .option('--format <list>', `report formats, comma-separated, of ${reporterNames().join(', ')}; the --out folder is left with exactly these (other formats' report files are removed)`, DEFAULT_FORMATS)
     .option('--jobs <n>', 'worker threads (default: one per core)', positiveInt('--jobs'))

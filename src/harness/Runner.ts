@@ -1,6 +1,6 @@
 import { SKIP, reportedMode, type ExploreMode } from './workload/types.js';
 import type { Kernel } from '../core/Strategy.js';
-import { SPLIT_AFTER, splits, explore, emptySegment, finishRun, planSubtrees, type Best, type ExploreOptions, type Segment } from './explore/explore.js';
+import { SPLIT_AFTER, cachesStates, splits, explore, emptySegment, finishRun, planSubtrees, type Best, type ExploreOptions, type Segment } from './explore/explore.js';
 import type { Registry } from './registry.js';
 import { encodeToken, decodeToken } from './replayToken.js';
 import type { ResultsFile, RunResult } from './results.js';
@@ -218,7 +218,8 @@ export async function runPlansParallel(plans: PlannedRun[], jobs: number, kernel
     const job: Job = { plan: p, first: null, subs: [], left: 1, weight: 1, stopped: null };
     jobsByKey.set(key, job);
     const budget = opts.budget ?? p.workload.explore.budget;
-    const split = splits(opts.mode ?? p.workload.explore.mode, budget, opts.stopAtFirst);
+    const mode = opts.mode ?? p.workload.explore.mode;
+    const split = splits(mode, budget, opts.stopAtFirst, cachesStates(p.workload, mode, opts));
     initial.push({ ...base(p), ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
     itemJob.push({ job, sub: -1 });
   }

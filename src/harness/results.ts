@@ -83,6 +83,9 @@ export interface RunResult {
     reduction?: 'dpor' | 'none';
     /** DPOR: executions abandoned because they could only repeat an explored trace (not in `executions`). */
     sleepBlocked?: number;
+    /** State caching (plain DFS): distinct states expanded, and choice points skipped because their state was expanded already. */
+    statesStored?: number;
+    stateRevisits?: number;
     /** One part of a run split over shards (`--shard I/N` on one run); `faultline merge` removes it. */
     part?: { index: number; count: number; costs: CostData };
     /** The whole command's --time-budget ran out before this run was done: `executions` is what it covered. */

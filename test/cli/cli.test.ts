@@ -32,6 +32,17 @@ describe('faultline CLI', () => {
     expect(r.err).not.toMatch(/at .*\.js/);
   });
 
+  it('--state-cache: without --explore dfs it is bad input; with it, results count the states stored', () => {
+    const bad = faultline('run', 'configs/gup-cow/pin-ro-cow-shared.yaml', '--strategy', 'fork-copy', '--state-cache', '--out', tmp());
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--state-cache caches states for plain DFS: add --explore dfs/);
+    const ok = faultline('run', 'configs/gup-cow/pin-ro-cow-shared.yaml', '--strategy', 'fork-copy', '--explore', 'dfs', '--state-cache', '--json', '--jobs', '1', '--out', tmp());
+    expect(ok.code).toBe(0);
+    const run = JSON.parse(ok.out).runs[0];
+    expect(run.exploration.statesStored).toBeGreaterThan(0);
+    expect(run.exploration.complete).toBe(true);
+  });
+
   it('unknown strategies and options are bad input (exit 2)', () => {
     expect(faultline('run', 'configs/gup-cow/pin-ro-cow-shared.yaml', '--strategy', 'nope').code).toBe(2);
     expect(faultline('run', '--budget', 'zero').code).toBe(2);

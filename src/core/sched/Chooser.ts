@@ -1,4 +1,5 @@
 import type { FootprintLog } from './Footprint.js';
+import type { StateHash } from './StateHash.js';
 import type { Task } from './Task.js';
 
 /**
@@ -18,6 +19,10 @@ export interface Chooser {
   spurious?(cands: Task[], n: number): Task | null;
   /** Set to have the scheduler log every step's footprint here. */
   footprints?: FootprintLog | null;
+  /** Set (with footprints) to have the scheduler keep a state hash (state caching). */
+  cachesStates?: boolean;
+  /** The running execution's state hash, handed over by its scheduler when cachesStates is set. */
+  states?: StateHash | null;
 }
 
 /** The schedule with no preemptions: keep running the current task, else the lowest-numbered one. */

@@ -5,6 +5,7 @@ import { stableObject, type FootprintLog } from './Footprint.js';
 import { READ, WRITE } from './Access.js';
 import { KernelBug, Livelock } from '../bug.js';
 import { BLOCKED, DONE, RUNNABLE, Task, type KGen } from './Task.js';
+import { StateHash } from './StateHash.js';
 
 export type RunEnd =
   | { kind: 'done' }
@@ -38,12 +39,16 @@ export class Scheduler {
   beforeStep: ((s: Scheduler) => void) | null = null;
   /** Each step's footprint, when the chooser asked for it (partial-order reduction, trace counting). */
   readonly fp: FootprintLog | null;
+  /** The state hash, when the chooser caches states (it needs the footprints). */
+  readonly states: StateHash | null;
 
   constructor(
     public chooser: Chooser,
     readonly maxSteps: number,
   ) {
     this.fp = chooser.footprints ?? null;
+    this.states = chooser.cachesStates === true && this.fp !== null ? new StateHash(this) : null;
+    if (this.states !== null) chooser.states = this.states;
   }
 
   /** Record that the running step touches an object (see FootprintLog). */
@@ -60,7 +65,9 @@ export class Scheduler {
   }
 
   newObject(): number {
-    return this.nextObj++;
+    const id = this.nextObj++;
+    if (this.states !== null) this.states.allocated(id);
+    return id;
   }
 
   spawn(name: string, owner: unknown, kernelThread: boolean, body: (t: Task) => KGen): Task {
@@ -69,6 +76,7 @@ export class Scheduler {
     if (this.current !== null) t.clock = this.current.clock;
     t.gen = body(t);
     this.tasks.push(t);
+    if (this.states !== null) this.states.spawned(t);
     if (this.fp !== null && this.steps > 0) {
       // Spawned by a running step (a work item queued): its first step happens after that one.
       const born = stableObject(4, 0, t.id) * 4;
@@ -127,9 +135,11 @@ export class Scheduler {
         const r = next.gen.next();
         if (r.done === true) this.finish(next);
         else next.pending = r.value;
+        if (this.states !== null) this.states.sync();
       } catch (e) {
         if (e instanceof ThreadExit) {
           this.finish(next);
+          if (this.states !== null) this.states.sync();
         } else if (e instanceof Livelock) {
           this.stats.steps = this.steps;
           return { kind: 'livelock', steps: this.steps, message: `${next.name}: ${e.message}` };

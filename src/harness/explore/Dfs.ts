@@ -1,5 +1,8 @@
 import { RUNNABLE, type Task } from '../../core/sched/Task.js';
 import { Recorder, findTask, spuriousOptions, spuriousPick } from './Recorder.js';
+import { mix } from '../../core/sched/StateHash.js';
+import { VisitedStates } from './VisitedStates.js';
+import { FootprintLog } from '../../core/sched/Footprint.js';
 
 interface Frame {
   opts: number[];
@@ -25,11 +28,41 @@ export class Dfs extends Recorder {
    * @param prefix forced option indices for the first choice points: explore only the subtree
    * below them (a piece of a run another worker may be exploring the rest of).
    */
+  /** State caching (`--state-cache`): the states expanded so far, null when off. */
+  readonly visited: VisitedStates | null;
+
   constructor(
     readonly bound: number,
     readonly prefix: readonly number[] = [],
+    cacheStates = false,
   ) {
     super();
+    this.visited = cacheStates ? new VisitedStates() : null;
+    if (cacheStates) {
+      this.cachesStates = true;
+      this.footprints = new FootprintLog();
+    }
+  }
+
+  /**
+   * A choice point met for the first time in this search (not a replayed one): skip it if its
+   * state was expanded already with as much preemption budget. Sound for DFS: states only grow
+   * (every step adds to some thread's digest), so a state met again is never one still being
+   * expanded above this point, and everything below it was explored when it was.
+   */
+  private seen(cur: Task | null): boolean {
+    const h = this.states;
+    if (h === null || h === undefined || !h.cacheable()) return false;
+    h.key();
+    let hi = h.hi;
+    let lo = h.lo;
+    // With a bound, what is explored below depends on who runs by default (switching away costs).
+    if (this.bound !== Infinity) {
+      const c = cur !== null && cur.state === RUNNABLE ? cur.id + 1 : 0;
+      hi = mix(hi, c);
+      lo = mix(lo, c + 0x3e3);
+    }
+    return !this.visited!.visit(hi, lo, this.bound - this.preemptions);
   }
 
   override begin(): void {
@@ -37,9 +70,10 @@ export class Dfs extends Recorder {
     this.depth = 0;
   }
 
-  protected pick(runnable: Task[], n: number, cur: Task | null): Task {
+  protected pick(runnable: Task[], n: number, cur: Task | null): Task | null {
     let f = this.frames[this.depth];
     if (f === undefined) {
+      if (this.visited !== null && this.depth >= this.prefix.length && this.seen(cur)) return null;
       const opts: number[] = [];
       if (cur !== null && cur.state === RUNNABLE) {
         if (this.preemptions >= this.bound && this.depth >= this.prefix.length) {

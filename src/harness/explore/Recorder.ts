@@ -1,6 +1,7 @@
 import type { Chooser } from '../../core/sched/Chooser.js';
 import type { FootprintLog } from '../../core/sched/Footprint.js';
 import { RUNNABLE, type Task } from '../../core/sched/Task.js';
+import type { StateHash } from '../../core/sched/StateHash.js';
 
 /**
  * Base of every exploring chooser: counts choice points and preemptions and remembers where the
@@ -19,6 +20,9 @@ export abstract class Recorder implements Chooser {
   progress: Int32Array | null = null;
   /** Set to log every step's footprint (trace counting; DPOR always logs). */
   footprints: FootprintLog | null = null;
+  /** State caching: set by choosers that keep a visited set; `states` is the running execution's hash. */
+  cachesStates = false;
+  states: StateHash | null = null;
 
   begin(): void {
     this.footprints?.reset();

@@ -82,6 +82,12 @@ export function dporVerdict(w: Workload, kernel: Kernel, bound: number, budget: 
   return { invariants: [...s.best.keys()].sort(), error: s.error, executions: s.executions, complete: s.complete };
 }
 
+/** Plain DFS at the same bound with state caching (StateHash, VisitedStates). */
+export function cachedVerdict(w: Workload, kernel: Kernel, bound: number, budget: number): Verdict & { statesStored: number } {
+  const s = exploreSegment(w, kernel, { mode: 'dfs', preemptions: bound, budget, stateCache: true });
+  return { invariants: [...s.best.keys()].sort(), error: s.error, executions: s.executions, complete: s.complete, statesStored: s.states?.stored ?? 0 };
+}
+
 /** A sampling exploration (random or PCT) at the same bound's workload: what it reports. */
 export function sampledVerdict(w: Workload, kernel: Kernel, mode: 'random' | 'pct', seed: number, budget: number): Verdict {
   const s = exploreSegment(w, kernel, { mode, seed, budget });
@@ -89,7 +95,7 @@ export function sampledVerdict(w: Workload, kernel: Kernel, mode: 'random' | 'pc
 }
 
 export interface Disagreement {
-  kind: 'dpor-vs-dfs' | 'class-split' | 'sampled-beyond-exhaustive' | 'error';
+  kind: 'dpor-vs-dfs' | 'cached-vs-dfs' | 'class-split' | 'sampled-beyond-exhaustive' | 'error';
   detail: string;
 }
 
@@ -104,8 +110,9 @@ export interface DifferentialResult {
 }
 
 /**
- * Explore one workload on one kernel with DPOR and with plain DFS at the same preemption bound, and
- * with random walks and PCT: DPOR must report exactly DFS's violated invariants, every trace class
+ * Explore one workload on one kernel with DPOR, with plain DFS and with plain DFS caching states at
+ * the same preemption bound, and with random walks and PCT: DPOR and the cached DFS must report
+ * exactly DFS's violated invariants, every trace class
  * must be judged alike, and the sampling modes must report nothing the exhaustive search does not
  * (a sampled schedule may need more preemptions than the bound: those are compared only when the
  * sampled counterexample fits the bound).
@@ -127,6 +134,12 @@ export function differential(w: Workload, kernel: Kernel, opts: { bound: number;
   if (dfs.split !== null) out.push(splitDisagreement(w, kernel, opts.bound, dfs.split));
   if (dfs.complete && dpor.complete && dfs.invariants.join(',') !== dpor.invariants.join(',')) {
     out.push({ kind: 'dpor-vs-dfs', detail: `${name}: DFS found [${dfs.invariants.join(', ')}], DPOR [${dpor.invariants.join(', ')}]` });
+  }
+  // State caching must reach exactly what DFS reaches: a state skipped was expanded before.
+  const cached = cachedVerdict(w, kernel, opts.bound, opts.budget);
+  if (cached.error !== null) out.push({ kind: 'error', detail: `${name} (state cache): ${cached.error}` });
+  else if (!cached.complete || cached.invariants.join(',') !== dfs.invariants.join(',')) {
+    out.push({ kind: 'cached-vs-dfs', detail: `${name}: DFS found [${dfs.invariants.join(', ')}], DFS with state caching [${cached.invariants.join(', ')}]${cached.complete ? '' : ' (not complete)'}` });
   }
   if (dfs.complete && (opts.samples ?? 0) > 0) {
     for (const mode of ['random', 'pct'] as const) {

@@ -44,6 +44,17 @@ export interface ExploreOptions {
    * byte-identical whatever the budget.
    */
   deadline?: number;
+  /**
+   * State caching (`--state-cache`, `explore.state_cache`): plain DFS skips every choice point
+   * whose state it expanded already (see StateHash). DFS only; not for cost workloads (their
+   * claims are judged on every execution's cost).
+   */
+  stateCache?: boolean;
+}
+
+/** Does this run cache states? Asked for, plain DFS, and no cost claim to judge over every execution. */
+export function cachesStates(w: Workload, mode: ExploreMode, opts: { stateCache?: boolean }): boolean {
+  return (opts.stateCache ?? w.explore.state_cache) && mode === 'dfs' && w.claim === undefined;
 }
 
 export interface Best {
@@ -81,9 +92,10 @@ export const SPLIT_AFTER = 2000;
  */
 export const SPLIT_MIN_BUDGET = 100_000;
 
-export function splits(mode: ExploreMode, budget: number, stopAtFirst = false): boolean {
+export function splits(mode: ExploreMode, budget: number, stopAtFirst = false, stateCache = false): boolean {
   // DPOR adds backtrack points to earlier states as it learns races: its pieces are not independent.
-  return mode === 'dfs' && budget >= SPLIT_MIN_BUDGET && !stopAtFirst;
+  // A state cache is one search's: split, each piece would expand what the others did.
+  return mode === 'dfs' && budget >= SPLIT_MIN_BUDGET && !stopAtFirst && !stateCache;
 }
 
 /** What one piece of a run found: mergeable in any order into the same RunResult. */
@@ -114,11 +126,13 @@ export interface Segment {
   violatingAny: number;
   /** Stopped by the deadline (the time budget) before it was done. */
   cut: boolean;
+  /** State caching: states stored, and choice points skipped as expanded already (null: no caching). */
+  states: { stored: number; revisits: number } | null;
 }
 
 /** A piece that explored nothing: the time budget ran out before it started. */
 export function emptySegment(): Segment {
-  return { executions: 0, pruned: 0, traces: null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0, cut: true };
+  return { executions: 0, pruned: 0, traces: null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0, cut: true, states: null };
 }
 
 export interface SegmentOptions extends ExploreOptions {
@@ -142,14 +156,14 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
   let dfs: Dfs | Dpor | null = null;
   let pct: Pct | null = null;
   if (usesDpor(mode)) chooser = dfs = new Dpor(bound);
-  else if (mode === 'dfs') chooser = dfs = new Dfs(bound, opts.prefix ?? []);
+  else if (mode === 'dfs') chooser = dfs = new Dfs(bound, opts.prefix ?? [], cachesStates(w, mode, opts));
   else if (mode === 'pct') chooser = pct = new Pct(seed, w.explore.depth, 50);
   else chooser = new RandomWalk(seed);
   const checkModel = opts.checkModel === true;
   if (opts.progress) chooser.progress = opts.progress;
 
   if (opts.countTraces && chooser.footprints === null) chooser.footprints = new FootprintLog();
-  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0, cut: false };
+  const seg: Segment = { executions: 0, pruned: 0, traces: opts.countTraces ? new Set() : null, steps: 0, complete: false, maxCp: 0, costs: new CostAccumulator(), best: new Map(), error: null, errorPlan: null, firstViolationMs: null, rest: null, ms: 0, outcomes: new Map(), bailed: false, violating: new Map(), violatingAny: 0, cut: false, states: null };
   if (budget <= 0) return seg;
   const deadline = opts.deadline;
   if (deadline !== undefined && Date.now() >= deadline) {
@@ -218,6 +232,7 @@ export function exploreSegment(w: Workload, kernel: Kernel, opts: SegmentOptions
     }
   }
   seg.ms = now() - t0;
+  if (dfs instanceof Dfs && dfs.visited !== null) seg.states = { stored: dfs.visited.size, revisits: dfs.visited.hits };
   return seg;
 }
 
@@ -243,7 +258,12 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   const outcomes = new Map<string, number>();
   const violating = new Map<string, number>();
   let violatingAny = 0;
+  const states = segs.some((s) => s.states !== null) ? { stored: 0, revisits: 0 } : null;
   for (const s of segs) {
+    if (s.states !== null && states !== null) {
+      states.stored += s.states.stored;
+      states.revisits += s.states.revisits;
+    }
     violatingAny += s.violatingAny;
     for (const [inv, n] of s.violating) violating.set(inv, (violating.get(inv) ?? 0) + n);
     pruned += s.pruned;
@@ -310,6 +330,7 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
       ...(exhaustive ? { preemptions: boundName(bound), reduction: usesDpor(mode) ? 'dpor' : 'none' } : {}),
       ...(bailed ? { bailed: true } : {}),
       ...(usesDpor(mode) ? { sleepBlocked: pruned } : {}),
+      ...(states !== null ? { statesStored: states.stored, stateRevisits: states.revisits } : {}),
       ...(part !== null ? { part: { index: part.index, count: part.count, costs: costs.toData() } } : {}),
       ...(cut ? { cut: 'time-budget' as const } : {}),
     },
@@ -345,7 +366,7 @@ export function explore(w: Workload, kernel: Kernel, opts: ExploreOptions = {}):
   const mode = opts.mode ?? w.explore.mode;
   const budget = opts.budget ?? w.explore.budget;
   const bound = opts.preemptions ?? w.explore.preemptions;
-  const split = splits(mode, budget, opts.stopAtFirst);
+  const split = splits(mode, budget, opts.stopAtFirst, cachesStates(w, mode, opts));
   const first = exploreSegment(w, kernel, { ...opts, ...(split ? { stopAfter: Math.min(SPLIT_AFTER, budget) } : {}) });
   const part = opts.part ?? null;
   const segs = [part === null || part.index === 1 ? first : withoutExecutions(first)];

@@ -108,8 +108,22 @@ export class Execution {
     // Spurious wakeups only matter to sleeps that do not recheck (handle_userfault): explored when
     // the workload asks for them, or when userfaultfd is in play (late rwsem wake_q wakeups).
     this.usesUffd = w.processes.some((p) => p.threads.some((th) => th.ops.some((o) => o.op.startsWith('uffd_'))));
+    let spurious: SpuriousWakeups | null = null;
     if (w.explore.spurious_wakeups > 0 || this.usesUffd) {
-      new SpuriousWakeups(this.k.sched, w.explore.spurious_wakeups).install();
+      spurious = new SpuriousWakeups(this.k.sched, w.explore.spurious_wakeups);
+      spurious.install();
+    }
+    const states = this.k.sched.states;
+    if (states !== null) {
+      // What the state hash cannot see in footprints: the arbitrary wakeups this execution has left,
+      // and the invariants already violated on the way here (a verdict is about the whole path).
+      states.baseline = this.k.sched.beforeStep;
+      if (spurious !== null) states.extras.push(() => spurious.budget);
+      states.extras.push(() => {
+        let h = 0;
+        for (const v of this.violations) h ^= nameHash(v.invariant) * 65599 + v.invariant.length;
+        return h;
+      });
     }
     for (const p of w.processes) this.decls.set(p.name, p);
     this.signals = w.processes.some((p) => p.threads.some((th) => th.ops.some((o) => o.op === 'signal')));

@@ -402,6 +402,12 @@ function buildWorkload(doc: Document, pos: Positions, file: string, id: string, 
   }
 
   const ex: Partial<NonNullable<typeof f.explore>> = f.explore ?? {};
+  if (ex.state_cache === true && (ex.mode ?? 'exhaustive') !== 'dfs') {
+    throw new WorkloadError(pos.of(['explore', 'state_cache']), `explore.state_cache caches states for plain DFS: it needs mode: dfs (got ${ex.mode ?? 'exhaustive'}; stateful DPOR is not built, docs/performance.md)`);
+  }
+  if (ex.state_cache === true && claim !== undefined) {
+    throw new WorkloadError(pos.of(['explore', 'state_cache']), 'explore.state_cache with cost: a cost claim is judged on every execution\'s cost, and caching skips executions');
+  }
   // The family is the innermost folder on the id's path that names one (configs/<family>/x, or
   // my-work/gup-cow/x outside configs/), else the folder the file sits in. A point of a series
   // (x@pages=4) is named after its file.
@@ -432,6 +438,7 @@ function buildWorkload(doc: Document, pos: Positions, file: string, id: string, 
       seed: ex.seed ?? 1,
       steps: ex.steps ?? 20_000,
       spurious_wakeups: ex.spurious_wakeups ?? 0,
+      state_cache: ex.state_cache ?? false,
     },
     expect: f.expect ? Object.fromEntries(Object.entries(f.expect).map(([k, v]) => [k, v === 'skip' ? [SKIP] : v])) : null,
     expectPos,

@@ -35,6 +35,10 @@ export const ExploreSchema = z.strictObject({
   seed: z.number().int().min(0).optional(),
   steps: z.number().int().min(10).max(10_000_000).default(20_000),
   spurious_wakeups: z.number().int().min(0).max(8).default(0),
+  state_cache: z
+    .boolean()
+    .default(false)
+    .describe('mode dfs: keep the states expanded (a hash of kernel objects, oracle and every thread) and expand each once; docs/performance.md'),
 });
 
 /** `scale:` — one parameter and the values it takes, in the order the series runs them. */

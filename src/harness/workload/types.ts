@@ -90,6 +90,8 @@ export interface ExploreSpec {
   steps: number;
   /** How many spurious wakeups the explorer may inject per execution. */
   spurious_wakeups: number;
+  /** Plain DFS keeps a visited set of states (StateHash): a state expanded once is not expanded again. */
+  state_cache: boolean;
 }
 
 export interface Workload {

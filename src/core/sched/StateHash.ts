@@ -202,7 +202,7 @@ export class StateHash {
     h2 = mix(h2, tasks.length);
     for (let i = 0; i < tasks.length; i++) {
       const t = tasks[i]!;
-      const f = t.state | (t.fatal ? 4 : 0) | (t.killable ? 8 : 0) | (t.prepared ? 16 : 0) | (t.noRecheck ? 32 : 0) | (t.strayWake ? 64 : 0) | (t.wokenSpuriously ? 128 : 0);
+      const f = t.state | (t.fatalUnlogged ? 4 : 0) | (t.killable ? 8 : 0) | (t.prepared ? 16 : 0) | (t.noRecheck ? 32 : 0) | (t.strayWake ? 64 : 0) | (t.wokenSpuriously ? 128 : 0);
       h1 = mix(mix(h1, this.dHi[i]!), f);
       h2 = mix(mix(h2, this.dLo[i]!), f);
     }

@@ -85,6 +85,11 @@ export class Task {
     this._fatal = v;
   }
 
+  /** The flag for the state hash, which looks between steps and must not log a read into one. */
+  get fatalUnlogged(): boolean {
+    return this._fatal;
+  }
+
   /** Mark this task asleep; the caller must `yield` right after. */
   sleep(on: object, killable = false): void {
     this.state = BLOCKED;

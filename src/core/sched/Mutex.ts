@@ -27,10 +27,11 @@ export class Mutex {
     const w0 = t.waitTicks;
     yield this.id * 4 + LOCK;
     while (this.owner !== null) {
-      if (this.owner === t) throw new KernelBug(`recursive lock of ${this.label} by ${t.name}`);
       if (killable && t.fatal) return false;
       this.waiters.push(t);
       t.sleep(this, killable);
+      // A recursive mutex_lock(): the owner sleeps on itself, for ever (a deadlock, not a refusal).
+      if (this.owner === t) t.waitNote = `mutex_lock(${this.label}), which it holds itself`;
       yield this.id * 4 + BLOCK;
       const i = this.waiters.indexOf(t);
       if (i >= 0) this.waiters.splice(i, 1);
@@ -48,10 +49,10 @@ export class Mutex {
     yield this.id * 4 + READ;
     const w0 = t.waitTicks;
     while (this.owner !== null) {
-      if (this.owner === t) throw new KernelBug(`${t.name} waits for ${this.label}, which it holds`);
       if (killable && t.fatal) return false;
       this.waiters.push(t);
       t.sleep(this, killable);
+      if (this.owner === t) t.waitNote = `waits for ${this.label} to be unlocked, which it holds itself`;
       yield this.id * 4 + BLOCK;
       const i = this.waiters.indexOf(t);
       if (i >= 0) this.waiters.splice(i, 1);

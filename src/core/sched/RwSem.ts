@@ -61,12 +61,12 @@ export class RwSem {
     const w0 = t.waitTicks;
     yield this.id * 4 + READ;
     while (this.writer !== null || this.queuedWriters > 0) {
-      if (this.writer === t) throw new KernelBug(`${t.name}: down_read(${this.label}) while holding it for write`);
       if (killable && t.fatal) return false;
       // Queueing behind a writer changes the waiters: ordered with whoever wakes them.
       this.sched.touch(this.id * 4 + WRITE);
       this.waiters.push(t);
       t.sleep(this, killable);
+      if (this.writer === t) this.selfWait(t, 'down_read', 'for write');
       yield this.id * 4 + BLOCK;
     }
     this.sched.touch(this.readerObject(t) * 4 + WRITE);
@@ -79,11 +79,12 @@ export class RwSem {
     const w0 = t.waitTicks;
     yield this.id * 4 + LOCK;
     while (this.writer !== null || this.readers.length > 0) {
-      if (this.writer === t || this.readers.includes(t)) throw new KernelBug(`${t.name}: down_write(${this.label}) while holding it`);
       if (killable && t.fatal) return false;
       this.queuedWriters++;
       this.waiters.push(t);
       t.sleep(this, killable);
+      if (this.writer === t) this.selfWait(t, 'down_write', 'for write');
+      else if (this.readers.includes(t)) this.selfWait(t, 'down_write', 'for read');
       yield this.id * 4 + BLOCK;
       this.queuedWriters--;
     }
@@ -107,6 +108,18 @@ export class RwSem {
     this.writer = null;
     this.writerFreedAt = t.now();
     this.released(t, true);
+  }
+
+  /**
+   * t waits for a hold of its own. The kernel does not refuse that: the task sleeps, and unless
+   * someone else ends the hold on its behalf (an O_DIRECT read hold that the I/O's completion drops,
+   * up_read_non_owner()) it sleeps for ever. So it is a wait like any other, and what it ends as
+   * (the I/O completes and the task goes on, or no thread can run: a deadlock) is the explorer's
+   * to find; the note says why, for the deadlock report.
+   */
+  private selfWait(t: Task, fn: string, how: string): void {
+    t.waitNote = `${fn}(${this.label}), which it holds ${how} itself`;
+    this.sched.log(t, fn, `${this.label} is held ${how} by ${t.name} itself: sleeps until that hold ends`);
   }
 
   /** Only t changes whether t holds the lock: this reads nothing other tasks write. */

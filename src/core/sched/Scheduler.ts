@@ -106,7 +106,7 @@ export class Scheduler {
       }
       if (n === 0) {
         const blocked: string[] = [];
-        for (const t of tasks) if (t.state === BLOCKED) blocked.push(t.name);
+        for (const t of tasks) if (t.state === BLOCKED) blocked.push(t.waitNote === null ? t.name : `${t.name} (${t.waitNote})`);
         this.stats.steps = this.steps;
         return blocked.length ? { kind: 'deadlock', blocked } : { kind: 'done' };
       }

@@ -21,9 +21,11 @@ export class SpinLock {
     const w0 = t.waitTicks;
     yield this.id * 4 + LOCK;
     while (this.owner !== null) {
-      if (this.owner === t) throw new KernelBug(`recursive spin_lock(${this.label}) by ${t.name}`);
       this.waiters.push(t);
       t.sleep(this);
+      // A recursive spin_lock(): the CPU spins on itself for ever (a lockup the model shows as a
+      // deadlock: the task can never go on).
+      if (this.owner === t) t.waitNote = `spin_lock(${this.label}), which it holds itself`;
       yield this.id * 4 + BLOCK;
     }
     this.owner = t;

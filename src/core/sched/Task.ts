@@ -24,6 +24,11 @@ export class Task {
   private _fatal = false;
   /** Footprint object of this task's pending signals (see signalObject). */
   readonly signalObj: number;
+  /**
+   * Why this sleep may never end, for the deadlock report: the task waits for a lock it holds
+   * itself (a recursive mutex_lock, a down_write over its own read hold). Cleared on wakeup.
+   */
+  waitNote: string | null = null;
   /** Set when a sleep was ended by something other than the event slept for. */
   wokenSpuriously = false;
   /**
@@ -126,6 +131,7 @@ export class Task {
       this.blockedOn = null;
       this.killable = false;
       this.noRecheck = false;
+      this.waitNote = null;
     }
   }
 

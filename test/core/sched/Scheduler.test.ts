@@ -317,3 +317,81 @@ describe('RwSem: writer preference', () => {
     expect(both).toBe(true);
   });
 });
+
+describe('Locks taken by their own holder: the task sleeps, as in the kernel', () => {
+  it('a down_write over a read hold of its own waits until someone else ends that hold (an O_DIRECT hold its completion drops, up_read_non_owner)', () => {
+    const s = new Scheduler(alternate, 1000);
+    const sem = new RwSem(s, 'P.gup_rwsem');
+    const log: string[] = [];
+    let submitter!: Task;
+    s.spawn('P.t0', null, false, function* (t) {
+      submitter = t;
+      yield* sem.down_read(t); // dioBegin: held for read until the I/O completes
+      s.spawn('dev.w1', null, true, function* () {
+        yield access(s.newObject(), READ);
+        yield access(s.newObject(), READ);
+        log.push('dio complete');
+        sem.up_read(submitter);
+      });
+      yield* sem.down_write(t); // fork while its own I/O is in flight
+      log.push('fork in');
+      sem.up_write(t);
+    });
+    expect(s.run()).toEqual({ kind: 'done' });
+    expect(log).toEqual(['dio complete', 'fork in']);
+  });
+
+  it('a down_write over a hold nobody else ends is a deadlock, and the report says why', () => {
+    const s = new Scheduler(alternate, 1000);
+    const sem = new RwSem(s, 'P.gup_rwsem');
+    s.spawn('P.t0', null, false, function* (t) {
+      yield* sem.down_read(t);
+      yield* sem.down_write(t);
+    });
+    s.spawn('P.t1', null, false, function* (t) {
+      yield access(s.newObject(), READ);
+    });
+    expect(s.run()).toEqual({ kind: 'deadlock', blocked: ['P.t0 (down_write(P.gup_rwsem), which it holds for read itself)'] });
+  });
+
+  it('down_read while holding for write, a recursive mutex_lock and a recursive spin_lock are deadlocks of the holder', () => {
+    type Body = (t: Task) => Generator<number, void, undefined>;
+    const cases: [(s: Scheduler) => Body, string][] = [
+      [
+        (s) => {
+          const l = new RwSem(s, 'sem');
+          return function* (t) {
+            yield* l.down_write(t);
+            yield* l.down_read(t);
+          };
+        },
+        'down_read(sem), which it holds for write itself',
+      ],
+      [
+        (s) => {
+          const l = new Mutex(s, 'm');
+          return function* (t) {
+            yield* l.lock(t);
+            yield* l.lock(t);
+          };
+        },
+        'mutex_lock(m), which it holds itself',
+      ],
+      [
+        (s) => {
+          const l = new SpinLock(s, 'ptl');
+          return function* (t) {
+            yield* l.lock(t);
+            yield* l.lock(t);
+          };
+        },
+        'spin_lock(ptl), which it holds itself',
+      ],
+    ];
+    for (const [body, note] of cases) {
+      const s = new Scheduler(alternate, 1000);
+      s.spawn('A', null, false, body(s));
+      expect(s.run()).toEqual({ kind: 'deadlock', blocked: [`A (${note})`] });
+    }
+  });
+});

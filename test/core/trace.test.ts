@@ -104,4 +104,36 @@ processes:
     expect(lines).toContain('dev.r1 dma: write r1 buf[0xc00..0x1000) into page 1');
     expect(otherUnits(lines)).toEqual([]);
   });
+
+  it('reclaim names each pte it unmaps by its offset in the mapping', () => {
+    const lines = traceOf(`
+title: swap out a two-page buffer
+processes:
+  P:
+    vmas: { buf: { pages: 2 } }
+    threads:
+      main:
+        - write: { at: buf, fill: 0x11 }
+        - swapout: { at: buf }
+`);
+    expect(lines).toContain('P.main swapout: swapout buf[0x0..0x2000)');
+    expect(lines.some((l) => /^P\.main try_to_unmap_one: P buf\+0x1000: page \d+ -> swap \d+$/.test(l))).toBe(true);
+    expect(otherUnits(lines)).toEqual([]);
+  });
+
+  it('user_events enablers are addresses in the mapping, not raw user addresses', () => {
+    const lines = traceOf(`
+title: register an enable bit at buf+0x10
+processes:
+  P:
+    vmas: { buf: { pages: 1 } }
+    threads:
+      main:
+        - write: { at: buf, fill: 0x00 }
+        - user_events_register: { as: E, at: buf, off: 16, bit: 3 }
+`, 'v6.4');
+    expect(lines).toContain('P.main user_events_register: user_events_register buf+0x10 as E bit=3');
+    expect(lines.some((l) => l.includes('user_events_ioctl_reg: E: enabler buf+0x10 bit 3'))).toBe(true);
+    expect(otherUnits(lines)).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@
  * of Andrea's 2009 caveat on fix A.
  */
 import type { Kernel } from '../Kernel.js';
+import { mmPageAt } from '../trace.js';
 import { WRITE } from '../sched/Access.js';
 import type { KGen, Task } from '../sched/Task.js';
 import type { Page } from './Page.js';
@@ -67,7 +68,7 @@ function* shrink_shmem_page(k: Kernel, t: Task, page: Page): KGen<ReclaimResult>
         const pte = mm.pt.get(r.vpn);
         if (pte !== undefined && pte.kind === PTE_PRESENT && pte.page === page) {
           zap_pte_range(k, t, mm, r.vpn, r.vpn + 1, false);
-          k.tracing && k.log(t, 'try_to_unmap_one', `${mm.name}: ${page} unmapped (pte ${pte.describe()})`);
+          k.tracing && k.log(t, 'try_to_unmap_one', `${mm.name} ${mmPageAt(k, mm, r.vpn)}: ${page} unmapped (pte ${pte.describe()})`);
         }
         mm.ptl.unlock(t);
       }
@@ -112,7 +113,7 @@ function* try_to_unmap(k: Kernel, t: Task, page: Page): KGen<boolean> {
     k.stats.tlbFlushes++;
     page_remove_rmap(k, page, mm, r.vpn);
     k.put_page(page);
-    k.tracing && k.log(t, 'try_to_unmap_one', `${mm.name}: ${page} -> swap ${page.swapEntry}`);
+    k.tracing && k.log(t, 'try_to_unmap_one', `${mm.name} ${mmPageAt(k, mm, r.vpn)}: ${page} -> swap ${page.swapEntry}`);
     mm.ptl.unlock(t);
   }
   return page.mapcount === 0;

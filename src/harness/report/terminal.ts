@@ -255,15 +255,16 @@ function legendEntries(cells: readonly Cell[], abbrev: ReadonlyMap<string, strin
   return entries;
 }
 
-function totalsLine(results: ResultsFile, ch: ChalkInstance): string {
+/** The totals, the mismatch count on a line of its own where one line would pass `width`. */
+function totalsLine(results: ResultsFile, ch: ChalkInstance, width: number): string {
   const t = totals(results);
   const xfail = t.xfail;
   const mism = `${t.mismatches} differ from expect`;
   const fail = `${t.fail} fail${xfail > 0 ? ` (${xfail} expected)` : ''}`;
-  return [
-    `${plural(t.runs, 'run')}: ${ch.green(`${t.pass} ok`)}, ${t.fail > xfail ? ch.red(fail) : ch.cyan(fail)}, ${t.error > 0 ? ch.yellow(`${t.error} error`) : `${t.error} error`}${t.skip > 0 ? `, ${ch.gray(`${t.skip} skipped`)}` : ''}`,
-    t.mismatches > 0 ? ch.bold.yellow(mism) : mism,
-  ].join(' · ');
+  const counts = (c: ChalkInstance) =>
+    `${plural(t.runs, 'run')}: ${c.green(`${t.pass} ok`)}, ${t.fail > xfail ? c.red(fail) : c.cyan(fail)}, ${t.error > 0 ? c.yellow(`${t.error} error`) : `${t.error} error`}${t.skip > 0 ? `, ${c.gray(`${t.skip} skipped`)}` : ''}`;
+  const fits = `${counts(chalkFor(false))} · ${mism}`.length <= width;
+  return [counts(ch), t.mismatches > 0 ? ch.bold.yellow(mism) : mism].join(fits ? ' · ' : '\n  · ');
 }
 
 /** A kernel timeline's name (v5.19): the caller knows them; without it, the name says so. */
@@ -277,7 +278,7 @@ export function renderSummary(results: ResultsFile, opts: SummaryOptions): strin
   const ch = chalkFor(opts.color);
   const width = opts.width ?? DEFAULT_WIDTH;
   const runs = results.runs;
-  if (runs.length === 0) return `no runs\n${totalsLine(results, ch)}`;
+  if (runs.length === 0) return `no runs\n${totalsLine(results, ch, width)}`;
   const isKernel = (s: string) => (opts.kernels ? opts.kernels.has(s) : KERNEL_NAME.test(s));
   const abbrev = abbreviations(uniqueInOrder(runs.flatMap(violatedIds)));
   const index = runIndex(runs);
@@ -306,7 +307,7 @@ export function renderSummary(results: ResultsFile, opts: SummaryOptions): strin
       out.push(...renderTable(workloads, labelWidth, part, ch));
     });
   }
-  out.push('', ...wrapEntries('legend: ', legendEntries(allCells, abbrev), width), ...skipLines(runs, width), totalsLine(results, ch));
+  out.push('', ...wrapEntries('legend: ', legendEntries(allCells, abbrev), width), ...skipLines(runs, width), totalsLine(results, ch, width));
   return out.join('\n');
 }
 

@@ -148,6 +148,17 @@ describe('report.txt', () => {
     expect(text).toMatch(/^>> 10  /m);
   });
 
+  it('keeps the totals of a large run under 80 columns too', () => {
+    const many = results(
+      Array.from({ length: 2400 }, (_, i) =>
+        run(`f/w${Math.floor(i / 4)}`, `s${i % 4}`, i % 7 === 0 ? { verdict: 'skip', skip: 'x: 5.19, abc' } : i % 5 === 0 ? { violations: [LOST], expected: ['lost-dio-read'], matchesExpected: true } : {}),
+      ),
+    );
+    const t = renderText(many, { traces: 'none' });
+    expect(t).toMatch(/^2400 runs: \d+ ok, \d+ fail \(\d+ expected\), 0 error, \d+ skipped$/m);
+    expect(t.split('\n').filter((l) => l.length >= 80 && !l.includes('replay: '))).toEqual([]);
+  });
+
   it("shows cost where the strategies differ in report.md's sentences, without its markup, and no per-strategy table", () => {
     const md = renderMarkdown(FIXTURE);
     const mdDiffs = md.split('\n').filter((l) => /^ {2}- \*\*/.test(l)).map((l) => l.trim().slice(2).replace(/\*\*|`/g, ''));

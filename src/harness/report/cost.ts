@@ -201,13 +201,9 @@ export function costClaimsHtml(runs: readonly RunResult[]): string | null {
 export function costDifferencesHtml(runs: readonly RunResult[]): string {
   const byWorkload = costDifferencesByWorkload(runs);
   if (byWorkload.size === 0) return `<p>${h(SAME_COST)}</p>`;
-  const item = (d: CostDifference) => {
-    const parts = d.others.map((o) => {
-      const delta = o.value - d.usual;
-      return `<span class="payer">${o.strategies.map((s) => `<code>${h(s)}</code>`).join(', ')}</span> ${o.strategies.length === 1 ? 'pays' : 'pay'} <b>${h(withUnit(d.metric, Math.abs(delta)))} ${delta > 0 ? 'more' : 'less'}</b> (${h(withUnit(d.metric, o.value))})`;
-    });
-    return `<li><b>${h(metricWords(d.metric))}</b>: ${h(withUnit(d.metric, d.usual))} for ${d.usualCount === 1 ? 'one strategy' : `${d.usualCount} strategies`}; ${parts.join('; ')}</li>`;
-  };
+  // The sentence report.md and report.txt say, marked up for HTML.
+  const html: Inline = { code: (x) => `<code>${h(x)}</code>`, text: h, strong: (x) => `<b>${x}</b>` };
+  const item = (d: CostDifference) => `<li>${describeDifference(d, html)}</li>`;
   return `<dl class="cost-diffs">${[...byWorkload].map(([w, ds]) => `<dt><code>${h(w)}</code></dt><dd><ul>${ds.map(item).join('')}</ul></dd>`).join('')}</dl>`;
 }
 

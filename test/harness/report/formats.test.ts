@@ -207,6 +207,14 @@ describe('report.txt', () => {
 describe('report.html', () => {
   const html = renderHtml(FIXTURE);
 
+  it("says the cost differences in report.md's sentences", () => {
+    const md = renderMarkdown(FIXTURE);
+    const mdDiffs = md.split('\n').filter((l) => /^ {2}- \*\*/.test(l)).map((l) => l.trim().slice(2).replace(/\*\*|`/g, ''));
+    const htmlDiffs = [...html.matchAll(/<dl class="cost-diffs">(.*?)<\/dl>/gs)].flatMap((m) => [...m[1]!.matchAll(/<li>(.*?)<\/li>/g)].map((x) => x[1]!.replace(/<[^>]+>/g, '')));
+    expect(mdDiffs.length).toBeGreaterThan(0);
+    expect(htmlDiffs).toEqual(mdDiffs);
+  });
+
   it('is one file that needs nothing from the network', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<(link|img|iframe)\b/);

@@ -121,7 +121,7 @@ export class UffdState {
       if (since === undefined || since >= t0) continue;
       const r = this.raisedWp.get(key);
       if (r === undefined || r < t0) {
-        this.ex.violate('missed-wp-fault', `${who}: a write to ${proc.name} ${mmPageAt(this.ex.k, mm, v)} (write-protected at ${since}) completed without a write-protect userfault`);
+        this.ex.violate('missed-wp-fault', `${who}: a write to ${proc.name} ${mmPageAt(this.ex.k, mm, v)} (write-protected by UFFDIO_WRITEPROTECT before the write began) completed without a write-protect userfault`);
       }
     }
   }

@@ -69,3 +69,21 @@ describe('UffdState without userfaultfd in the workload', () => {
     expect(f.now()).toBe(t0 + 1);
   });
 });
+
+describe('UffdState messages', () => {
+  it("name the page by its offset in the workload's mapping, the unit of every trace", () => {
+    const f = fake();
+    const vma = { name: 'buf', base: 16, file: null };
+    (f.ex as unknown as { k: { pageSize: number } }).k.pageSize = 4096;
+    (f.mm as unknown as { find_vma: (vpn: number) => unknown }).find_vma = (vpn) => (vpn >= 16 && vpn < 18 ? vma : null);
+    f.st.register(f.mm, 16, 18, true);
+    f.st.protect(f.mm, 16, 18);
+    const t0 = f.now();
+    f.st.accessed(f.proc, 'P.t read', 17, 18, t0);
+    f.st.wrote(f.proc, 'P.t write', 17, 18, t0);
+    expect(f.violations.map((v) => v.message)).toEqual([
+      'P.t read: an access to P buf+0x1000 (registered missing, never populated) completed without a userfault',
+      'P.t write: a write to P buf+0x1000 (write-protected by UFFDIO_WRITEPROTECT before the write began) completed without a write-protect userfault',
+    ]);
+  });
+});

@@ -139,6 +139,6 @@ export function renderTraceList(trace: readonly TraceEvent[], opts: { highlightS
   const cpuW = Math.max(...events.map((e) => e.cpu.length));
   const margin = at === undefined ? '' : ' '.repeat(MARK.length + 1);
   return events
-    .map((e) => `${e.step === at ? `${MARK} ` : margin}${String(e.step).padStart(stepW)} ${e.cpu.padEnd(cpuW)} ${e.fn}: ${e.event}`)
+    .map((e) => `${e.step === at ? `${MARK} ` : margin}${String(e.step).padStart(stepW)} ${e.cpu.padEnd(cpuW)} ${eventText(e)}`)
     .join('\n');
 }

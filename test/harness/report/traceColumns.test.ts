@@ -153,10 +153,10 @@ describe('wrapText', () => {
 });
 
 describe('renderTraceList', () => {
-  it('prints step cpu fn: event, one per line, marking the violation', () => {
+  it('prints step cpu and the event as the columns word it (an op label once, not 'write: write ...'), marking the violation', () => {
     const lines = renderTraceList(DIO_FORK_TRACE, { highlightStep: 8 }).split('\n');
     expect(lines).toHaveLength(DIO_FORK_TRACE.length);
-    expect(lines[0]).toMatch(/^ {3} 1 P\.io\s+dio_read: dio_read buf\[0x0\.\.0x1000\) fill=0x00$/);
+    expect(lines[0]).toMatch(/^ {3} 1 P\.io\s+dio_read buf\[0x0\.\.0x1000\) fill=0x00$/);
     expect(lines[lines.length - 1]).toMatch(/^>> 10 P\.io\s+VIOLATION: lost-dio-read/);
     expect(lines.map((l) => Number(/^(?:>>| {2}) +(\d+) /.exec(l)![1]))).toEqual(DIO_FORK_TRACE.map((_, i) => i + 1));
     expect(lines.filter((l) => l.startsWith('>>'))).toHaveLength(1);

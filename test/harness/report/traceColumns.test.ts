@@ -153,7 +153,7 @@ describe('wrapText', () => {
 });
 
 describe('renderTraceList', () => {
-  it('prints step cpu and the event as the columns word it (an op label once, not 'write: write ...'), marking the violation', () => {
+  it('prints step cpu and the event as the columns word it (an op label once, not \'write: write ...\'), marking the violation', () => {
     const lines = renderTraceList(DIO_FORK_TRACE, { highlightStep: 8 }).split('\n');
     expect(lines).toHaveLength(DIO_FORK_TRACE.length);
     expect(lines[0]).toMatch(/^ {3} 1 P\.io\s+dio_read buf\[0x0\.\.0x1000\) fill=0x00$/);

@@ -15,6 +15,7 @@ export class SwapSlot {
   private _count = 0;
   private _cache: Page | null = null;
   private _data: PageData | null = null;
+  private _reading = false;
 
   constructor(
     private readonly dev: SwapDevice,
@@ -44,6 +45,18 @@ export class SwapSlot {
   set data(v: PageData | null) {
     this.dev.touch(this.entry, true);
     this._data = v;
+  }
+  /**
+   * A read from the device into the swap-cache page is in flight (!PageUptodate): until
+   * end_swap_bio_read() the page holds nothing yet, and what the memory holds is the slot's data.
+   */
+  get reading(): boolean {
+    this.dev.touch(this.entry, false);
+    return this._reading;
+  }
+  set reading(v: boolean) {
+    this.dev.touch(this.entry, true);
+    this._reading = v;
   }
 }
 
@@ -221,6 +234,7 @@ export function* swap_readpage(k: Kernel, t: Task, page: Page, entry: number, fn
     page.lock.unlock(t);
     return;
   }
+  k.swap.slot(entry).reading = true;
   const dev = k.sched.spawn(`dev.swap${entry}`, null, true, (d) => end_swap_bio_read(k, d, page, entry, data));
   // PG_locked belongs to no task: the completion, not the submitter, unlocks it.
   page.lock.owner = dev;
@@ -230,6 +244,8 @@ export function* swap_readpage(k: Kernel, t: Task, page: Page, entry: number, fn
 function* end_swap_bio_read(k: Kernel, dev: Task, page: Page, entry: number, data: PageData | null): KGen {
   yield pageDataObject(page.obj, 0) * 4 + WRITE;
   if (data) page.data.copyFrom(data);
+  const s = k.swap.slots.get(entry);
+  if (s !== undefined) s.reading = false;
   // The device's transfer: whoever waits on the page lock waits until it ends.
   k.ioDone(dev, false);
   k.tracing && k.log(dev, 'end_swap_bio_read', `swap ${entry} read into ${page}: unlock_page`);

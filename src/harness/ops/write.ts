@@ -11,7 +11,7 @@ export const write = defineOp({
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len } }),
   *run({ k, t, proc, ex }, a) {
     const w = ex.where(proc, a.at, a.off, a.len);
-    const t0 = ex.oracle.start(proc.name, w.vma, true, w.off, w.len);
+    const t0 = ex.oracle.startWrite(proc.name, w.vma, w.off, w.len, a.fill);
     const err = yield* user_access(k, t, proc.mm, w.addr, w.len, a.fill, null);
     ex.oracle.write(proc.name, w.vma, w.off, w.len, a.fill, t0, ex.oracle.end(proc.name, w.vma, true, w.off, w.len), 'cpu', err === null);
     if (err === null) ex.uffd.wrote(proc, `${t.name} write`, Math.floor(w.addr / k.pageSize), Math.ceil((w.addr + w.len) / k.pageSize), t0);

@@ -24,6 +24,11 @@ export interface WriteRec {
   definite: boolean;
   /** A device write into memory the process had thrown away: allowed, never owed (never "lost"). */
   orphaned?: boolean;
+  /**
+   * A store that has started and not ended (end: Infinity, not definite): part of it may already be
+   * in memory, so a racing load may see it; replaced by the store's record when it ends.
+   */
+  inFlight?: boolean;
 }
 
 export interface Segment {
@@ -41,6 +46,12 @@ export class LogicalMemory {
   add(r: WriteRec): void {
     this.recs.push(r);
     this.ids.add(r.id);
+  }
+
+  /** The in-flight record a store that started at `start` over [lo, hi) left, now that it ended. */
+  endInFlight(start: number, lo: number, hi: number): void {
+    const i = this.recs.findIndex((r) => r.inFlight === true && r.start === start && r.lo === lo && r.hi === hi);
+    if (i >= 0) this.recs.splice(i, 1);
   }
 
   /** The memory a fork child starts with: writes that began before the fork ended. */

@@ -153,6 +153,18 @@ export class Oracle {
     this.touchMem(proc, vma, write ? WE : OE, off, off + len);
     return ++this.clock;
   }
+  /**
+   * The start of a CPU store of `value` over [off, off+len): a store spans steps (a fault per page),
+   * and a load racing it may see the part already stored, so until its end is recorded (`write`
+   * with this start) the store counts as possibly current from now on. Its WS stamp is what orders
+   * it with a racing load's judgement (WS-OE), as for any write.
+   */
+  startWrite(proc: string, vma: string, off: number, len: number, value: number): number {
+    const t = this.start(proc, vma, true, off, len);
+    this.mapping(proc, vma).add({ id: this.nextId++, lo: off, hi: off + len, value, start: t, end: Infinity, origin: proc, kind: 'cpu', definite: false, inFlight: true });
+    return t;
+  }
+
   /** A write that happens at one instant (a DMA chunk landing): its start and end. */
   instant(proc: string, vma: string, off: number, len: number): number {
     this.touch(ORACLE_CLOCK, false);
@@ -238,6 +250,7 @@ export class Oracle {
     const r: WriteRec = { id: this.nextId++, lo: off, hi: off + len, value, start, end, origin: proc, kind, definite };
     if (orphaned) r.orphaned = true;
     const m = this.mapping(proc, vma);
+    m.endInFlight(start, off, off + len);
     m.add(r);
     if (off + len > m.size) m.size = off + len;
     this.touchMem(proc, vma, WE, off, off + len);

@@ -399,7 +399,10 @@ export class Execution {
       if (pte !== undefined && pte.kind === PTE_PRESENT) d = pte.page!.data;
       else if (pte !== undefined && pte.kind === PTE_SWAP) {
         const s = this.k.swap.slot(pte.swp);
-        d = s.cache ? s.cache.data : s.data;
+        // A swap-cache page whose read is still in flight holds nothing yet: a fault would wait
+        // for the read (lock_page) and see the slot's data.
+        const c = s.cache;
+        d = c !== null && !s.reading ? c.data : s.data;
       }
       if (d) d.read(0, ps, out, i * ps);
       else out.push(i * ps, (i + 1) * ps, 0);

@@ -20,6 +20,34 @@ describe('the oracle: what a process may observe', () => {
     expect(o.check('P', 'buf', 0, 4096, runs(0, 100, 0x11, 100, 4096, 0x00), 3, 4, 'cpu', 'r')).toBeNull();
   });
 
+  it('a read that ends while a store is still in flight (started, not ended) may see the part already stored', () => {
+    const o = new Oracle();
+    o.map('P', 'buf', 8192);
+    const t0 = o.startWrite('P', 'buf', 0, 8192, 0x11);
+    const r0 = o.start('P', 'buf', false, 0, 16);
+    const r1 = o.end('P', 'buf', false, 0, 16);
+    expect(o.check('P', 'buf', 0, 16, runs(0, 16, 0x11), r0, r1, 'cpu', 'r')).toBeNull();
+    expect(o.check('P', 'buf', 0, 16, runs(0, 16, 0x00), r0, r1, 'cpu', 'r')).toBeNull();
+    // Anything else is still wrong.
+    expect(o.check('P', 'buf', 0, 16, runs(0, 16, 0x22), r0, r1, 'cpu', 'r')?.invariant).toBe('user-memory-corruption');
+    // Once the store ends its record replaces the in-flight one: a later read must see it.
+    o.write('P', 'buf', 0, 8192, 0x11, t0, o.end('P', 'buf', true, 0, 8192), 'cpu');
+    const r2 = o.start('P', 'buf', false, 0, 16);
+    const r3 = o.end('P', 'buf', false, 0, 16);
+    expect(o.check('P', 'buf', 0, 16, runs(0, 16, 0x00), r2, r3, 'cpu', 'r')?.invariant).toBe('user-memory-corruption');
+    expect(o.mapping('P', 'buf').recs.filter((r) => r.inFlight)).toEqual([]);
+  });
+
+  it("a store in flight in one process is not another's to see", () => {
+    const o = new Oracle();
+    o.map('P', 'buf', 4096);
+    o.fork('P', 'C', o.now(), o.now());
+    o.startWrite('C', 'buf', 0, 4096, 0x11);
+    const r0 = o.start('P', 'buf', false, 0, 16);
+    const r1 = o.end('P', 'buf', false, 0, 16);
+    expect(o.check('P', 'buf', 0, 16, runs(0, 16, 0x11), r0, r1, 'cpu', 'P read')?.invariant).toBe('cross-process-leak');
+  });
+
   it("data DMA-ed by the process's own I/O that is not seen is a lost O_DIRECT read", () => {
     const o = new Oracle();
     o.map('P', 'buf', 4096);

@@ -227,7 +227,7 @@ const SEPARATING_COSTS = ['faultRetries', 'uffdDuplicateMsgs', 'mmapLockMaxHoldS
  * For each pair of the family's strategies, the first workload that tells them apart: by verdict,
  * else by the median of a cost metric. A pair no workload separates is listed as such.
  */
-export function separationSection(runs: readonly RunResult[], strategies: readonly string[]): string | null {
+export function separationSection(runs: readonly RunResult[], strategies: readonly string[], f: Inline = MARKDOWN): string | null {
   const ss = strategies.filter((s) => !KERNEL_NAME.test(s));
   if (ss.length < 2) return null;
   const index = runIndex(runs);
@@ -245,20 +245,20 @@ export function separationSection(runs: readonly RunResult[], strategies: readon
         const va = describeOutcome(ra);
         const vb = describeOutcome(rb);
         if (va !== vb) {
-          found = `${code(w)}: ${escapeInline(va)} vs ${escapeInline(vb)}`;
+          found = `${f.code(w)}: ${f.text(va)} vs ${f.text(vb)}`;
           break;
         }
         for (const m of SEPARATING_COSTS) {
           const ca = ra.cost[m]?.median;
           const cb = rb.cost[m]?.median;
           if (ca !== undefined && cb !== undefined && ca !== cb) {
-            found = `${code(w)}: ${m} ${formatCompact(ca)} vs ${formatCompact(cb)} (median)`;
+            found = `${f.code(w)}: ${m} ${formatCompact(ca)} vs ${formatCompact(cb)} (median)`;
             break;
           }
         }
         if (found !== null) break;
       }
-      lines.push(`- ${code(a)} / ${code(b)}: ${found ?? 'no workload separates them'}`);
+      lines.push(`- ${f.code(a)} / ${f.code(b)}: ${found ?? 'no workload separates them'}`);
     }
   }
   return lines.join('\n');

@@ -13,11 +13,13 @@ import {
   replayLine,
   skipText,
   stepsNote,
+  strategiesOf,
   totals,
   type CounterexampleGroup,
   type ReplayCommand,
 } from './common.js';
 import { COST_DIFFERENCES_INTRO, SAME_COST, costDifferencesByWorkload, describeDifference, largestPoints } from './cost.js';
+import { separationSection } from './markdown.js';
 import { renderSummary } from './terminal.js';
 import { columnWidthFor, renderTraceColumns } from './traceColumns.js';
 
@@ -96,6 +98,17 @@ function costSection(runs: readonly RunResult[], width: number): string {
   return [wrap(COST_DIFFERENCES_INTRO, width, 0), '', out.join('\n')].join('\n');
 }
 
+/** Per family, the first workload that tells each pair of candidate strategies apart: report.md's list. */
+function partSection(runs: readonly RunResult[], width: number): string | null {
+  const out: string[] = [];
+  for (const [family, mine] of groupByFamily(runs)) {
+    const sep = separationSection(mine, strategiesOf(mine), PLAIN);
+    if (sep === null) continue;
+    out.push(`${family}:`, ...sep.split('\n').map((l) => wrap(`  ${l}`, width, 6)));
+  }
+  return out.length > 0 ? out.join('\n') : null;
+}
+
 /** The threads' cost claims, one verdict each; the figures and charts are in report.md. */
 function claimsSection(runs: readonly RunResult[], width: number): string | null {
   const claims = analyseClaims(runs);
@@ -138,6 +151,8 @@ export function renderText(results: ResultsFile, options: TextOptions = {}): str
     out.push('', 'Differences from expect:');
     for (const r of mismatches) out.push(wrap(`  ${r.workload} x ${r.strategy}: expected ${describeExpected(r.expected)}, got ${describeOutcome(r)}${r.verdict === 'skip' ? ` (${skipText(r)})` : ''}`, opts.width, 4));
   }
+  const parts = partSection(results.runs, opts.width);
+  if (parts !== null) out.push('', wrap('Where the candidate strategies part (the first workload that tells each pair apart):', opts.width, 0), '', parts);
   out.push('', 'Cost', '', costSection(results.runs, opts.width));
   const claims = claimsSection(results.runs, opts.width);
   if (claims !== null) out.push('', claims);

@@ -171,6 +171,14 @@ describe('report.txt', () => {
     expect(text).not.toContain('largest median');
   });
 
+  it("says where the candidate strategies part in report.md's words", () => {
+    const md = renderMarkdown(FIXTURE);
+    const mdParts = md.split('\n').filter((l) => /^- `[^`]+` \/ `/.test(l)).map((l) => l.replace(/`/g, '').replace(/\\/g, ''));
+    expect(mdParts).toContain('- mapcount-reuse / anon-exclusive: gup-cow/bug1: lost-dio-read vs pass');
+    const flat = text.replace(/\n {5,}/g, ' ');
+    for (const l of mdParts) expect(flat).toContain(`  ${l}`);
+  });
+
   it("lists the same distinct counterexamples as report.md, each with report.md's facts", () => {
     const md = renderMarkdown(FIXTURE);
     const mdHeads = md.split('\n').filter((l) => l.startsWith('### ') && md.indexOf(l) > md.indexOf('## Counterexamples')).map((l) => l.slice(4));

@@ -34,6 +34,7 @@ import { HOOK_NAMES } from '../harness/strategyCheck.js';
 import { didYouMean } from '../harness/workload/WorkloadError.js';
 import type { Strategy } from '../core/Strategy.js';
 import { loadStrategyModules, StrategyModuleError } from '../harness/strategyModules.js';
+import { preemptionBound } from './preemptionBound.js';
 import { addRealCommand } from './realCommand.js';
 import { ExecutorUnavailable } from '../harness/real/executor.js';
 
@@ -105,13 +106,6 @@ function positiveInt(name: string) {
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} takes a whole number of at least 1`);
     return Number(v);
   };
-}
-
-/** `--preemptions N|unbounded`. */
-function preemptionBound(v: string): number {
-  if (v === 'unbounded') return UNBOUNDED;
-  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--preemptions takes a whole number or `unbounded`');
-  return Number(v);
 }
 
 function nonNegativeInt(name: string) {

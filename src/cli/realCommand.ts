@@ -10,6 +10,7 @@ import type { Registry } from '../harness/registry.js';
 import type { ResultsFile, RunResult } from '../harness/results.js';
 import { getReporter } from '../harness/report/index.js';
 import { loadWorkloads, resolveWorkloadArgs } from '../harness/workloads.js';
+import { preemptionBound } from './preemptionBound.js';
 import { colorWanted } from './progress.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -19,6 +20,7 @@ interface RealOpts {
   delay: number;
   timeout: number;
   strategy?: string;
+  preemptions?: number;
   out: string;
   format: string;
   json?: boolean;
@@ -50,6 +52,7 @@ export function addRealCommand(program: Command, env: RealCommandEnv): void {
     .option('--delay <us>', 'longest random delay at an op boundary, in microseconds', wholeNumber('--delay', 0), 200)
     .option('--timeout <ms>', 'longest one real run may take before it is killed and its blocked ops reported stuck', wholeNumber('--timeout', 1), 3000)
     .option('--strategy <kernel>', 'the named kernel timeline to hold the kernel to (default: the newest not newer than uname -r)')
+    .option('--preemptions <n>', "the model's preemption bound, or `unbounded` (default: every interleaving when that takes at most 2,000 executions, else the workload's explore.preemptions)", preemptionBound)
     .option('--out <dir>', 'report folder', 'reports/latest')
     .option('--format <list>', 'report formats (json, md, html)', 'md,json')
     .option('--json', 'print the results JSON on stdout instead of the table')
@@ -77,9 +80,10 @@ export function addRealCommand(program: Command, env: RealCommandEnv): void {
           delayUs: o.delay,
           timeoutMs: o.timeout,
           timeline,
+          ...(o.preemptions !== undefined ? { preemptions: o.preemptions } : {}),
           host,
           bin,
-          reproduce: (x) => `faultline real ${x.file} --runs ${o.runs} --seed ${o.seed}${o.strategy ? ` --strategy ${o.strategy}` : ''}`,
+          reproduce: (x) => `faultline real ${x.file} --runs ${o.runs} --seed ${o.seed}${o.strategy ? ` --strategy ${o.strategy}` : ''}${o.preemptions !== undefined ? ` --preemptions ${Number.isFinite(o.preemptions) ? o.preemptions : 'unbounded'}` : ''}`,
         });
         report.workloads.push(r.real);
         if (r.model) models.push(r.model);

@@ -56,9 +56,17 @@ export interface DioArgs {
   chunks: number;
 }
 
+/** The modelled disk's logical block size (bdev_logical_block_size()). */
+export const DIO_ALIGN = 512;
+
 /** __blockdev_direct_IO(): GUP the buffer and submit; the DMA runs on a device context. */
 export function* blockdev_direct_IO(k: Kernel, t: Task, mm: MmStruct, a: DioArgs, obs: DioObserver): KGen<DioRequest | Errno> {
   k.stats.syscalls++;
+  // Direct I/O moves whole logical blocks by DMA: the buffer's address and length must be
+  // multiples of the device's logical block size (512 bytes modelled), or the request fails with
+  // -EINVAL before any GUP (fs/direct-io.c's `align & blocksize_mask`; fs/iomap/direct-io.c's
+  // check, which ext4 uses since 5.5). Linux 6.18 refused a 16-byte O_DIRECT read this way.
+  if ((a.addr | a.len) & (DIO_ALIGN - 1)) return 'EINVAL';
   yield* k.hooks.dioBegin(k, t, mm);
   const ps = k.pageSize;
   const first = Math.floor(a.addr / ps);

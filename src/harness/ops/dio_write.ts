@@ -9,7 +9,7 @@ import { at, gup, len, name, off } from './common.js';
  */
 export const dio_write = defineOp({
   name: 'dio_write',
-  summary: 'O_DIRECT write: GUP the buffer for read; the device DMAs it to disk asynchronously',
+  summary: 'O_DIRECT write (io_submit): GUP the buffer for read; the device DMAs it to disk asynchronously. `off` and `len` must be multiples of 512, else dio_wait gets EINVAL',
   args: z.strictObject({ as: name, at, off, len, gup, chunks: z.number().int().min(1).max(8).default(2) }),
   refs: (a) => ({ vma: { name: a.at, off: a.off, len: a.len }, defines: { handle: a.as, kind: 'dio' } }),
   needs: (a) => (a.gup === 'pin' ? [{ feature: 'pin-user-pages', why: 'gup: pin (FOLL_PIN)' }] : []),
@@ -22,8 +22,10 @@ export const dio_write = defineOp({
         ex.observe(proc, cw, data, t0, ex.oracle.end(proc.name, w.vma, false, cw.off, cw.len), 'device', `the disk write ${a.as}`, t0);
       },
     });
-    if (typeof r === 'string') return r;
-    proc.handles.set(a.as, { kind: 'dio', req: r, vma: w.vma, off: w.off, len: w.len });
+    // The request is submitted with io_submit(), which succeeds: a failure before any I/O
+    // (alignment, GUP) completes the iocb with the error (aio_rw_done()), seen by dio_wait.
+    if (typeof r === 'string') proc.handles.set(a.as, { kind: 'dio', req: null, err: r, vma: w.vma, off: w.off, len: w.len });
+    else proc.handles.set(a.as, { kind: 'dio', req: r, err: null, vma: w.vma, off: w.off, len: w.len });
     return null;
   },
 });

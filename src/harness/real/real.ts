@@ -3,7 +3,7 @@ import { parseVersion } from '../features.js';
 import type { Registry } from '../registry.js';
 import { explore } from '../explore/explore.js';
 import type { RunResult } from '../results.js';
-import type { OpNode, Workload } from '../workload/types.js';
+import { UNBOUNDED, type OpNode, type Workload } from '../workload/types.js';
 import { compileWorkload, type HostFacts, type RunSettings } from './compile.js';
 import { runExecutor, type RealRun } from './executor.js';
 import { tearMatcher, type TearMatcher } from './tears.js';
@@ -21,6 +21,8 @@ export interface RealObserved {
   tearOf?: string;
   /** Allowed as this model outcome with a kill landing around an op the executor saw in flight (killWindows.ts). */
   killOf?: string;
+  /** Allowed as this model outcome, whose ops that never return the executor saw blocked until --timeout (`stuck`). */
+  stuckOf?: string;
   /** The first run that produced it (its delays are seeded: `--seed` and the run number). */
   firstRun: number;
 }
@@ -38,7 +40,7 @@ export interface RealWorkload {
   /** Runs that overran the per-run timeout and were killed (their blocked ops say `stuck`). */
   timeouts: number;
   /** How the model was run for the comparison. */
-  model?: { strategy: string; executions: number; complete: boolean; outcomes: number };
+  model?: { strategy: string; executions: number; complete: boolean; preemptions: number | 'unbounded'; outcomes: number };
   /** What the executor did differently from the workload's letter, and why. */
   notes?: string[];
   /** status error: what went wrong running it (the executor failed; nothing was compared). */
@@ -88,8 +90,8 @@ export function asThisKernelRunsIt(w: Workload, machinePage = w.pageSize): { wor
   return { workload: notes.length ? { ...w, pageSize: machinePage, processes } : w, notes: [...new Set(notes)] };
 }
 
-/** The model outcome a real one stands for under the two comparison rules, or null. */
-function relaxedMatch(outcome: string, allowed: ReadonlySet<string>, tears: TearMatcher | null): { why: 'tearOf' | 'killOf'; outcome: string } | null {
+/** The model outcome a real one stands for under the comparison rules, or null. */
+export function relaxedMatch(outcome: string, allowed: ReadonlySet<string>, tears: TearMatcher | null): { why: 'tearOf' | 'killOf' | 'stuckOf'; outcome: string } | null {
   const t = tears?.match(outcome, allowed) ?? null;
   if (t !== null) return { why: 'tearOf', outcome: t };
   for (const v of killVariants(outcome, allowed)) {
@@ -97,11 +99,40 @@ function relaxedMatch(outcome: string, allowed: ReadonlySet<string>, tears: Tear
     const vt = tears?.match(v, allowed) ?? null;
     if (vt !== null) return { why: 'killOf', outcome: vt };
   }
+  // An op blocked for good: the executor kills the run at --timeout and reports it `stuck`; in the
+  // model it never returns, so it has no entry (the execution ends in a deadlock).
+  const unstuck = outcome.split('; ').filter((e) => !e.endsWith('=stuck')).join('; ');
+  if (unstuck !== outcome) {
+    if (allowed.has(unstuck)) return { why: 'stuckOf', outcome: unstuck };
+    const r = relaxedMatch(unstuck, allowed, tears);
+    if (r !== null) return { why: 'stuckOf', outcome: r.outcome };
+  }
   return null;
+}
+
+/**
+ * The kernel's schedules are not bounded in preemptions, so the model is asked about every
+ * interleaving (DPOR, no bound) when that takes at most UNBOUNDED_BUDGET executions, and about the
+ * workload's own bound otherwise; `--preemptions` chooses. A workload whose threads sibling-kill
+ * each other on 6.18 needed a second preemption at the workload's bound of 1 (a thread killed
+ * after its post, a sibling after its munmap).
+ */
+export const UNBOUNDED_BUDGET = 2000;
+
+function modelOutcomes(w: Workload, kernel: ReturnType<Registry['resolve']>, preemptions: number | undefined): RunResult {
+  if (preemptions !== undefined) return explore(w, kernel, { preemptions });
+  const exhaustive = w.explore.mode === 'exhaustive' || w.explore.mode === 'dpor' || w.explore.mode === 'dfs';
+  if (exhaustive && Number.isFinite(w.explore.preemptions)) {
+    const all = explore(w, kernel, { mode: 'exhaustive', preemptions: UNBOUNDED, budget: UNBOUNDED_BUDGET });
+    if (all.exploration.complete) return all;
+  }
+  return explore(w, kernel);
 }
 
 export interface RealOptions extends RunSettings {
   timeline: string;
+  /** The model's preemption bound (default: see modelOutcomes). */
+  preemptions?: number;
   host: HostFacts;
   bin: string;
   /** The command line that reruns one workload, for inconsistent ones. */
@@ -118,7 +149,7 @@ export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): 
   // A timeline older than the kernel may lack a feature the workload needs: nothing to hold it to.
   const lacks = reg.skipReason(mw, o.timeline);
   if (lacks !== null) return skip(`the model's ${o.timeline} lacks ${lacks}`);
-  const model = explore(mw, reg.resolve(o.timeline));
+  const model = modelOutcomes(mw, reg.resolve(o.timeline), o.preemptions);
   o.onModel?.(model);
   const allowed = new Set((model.outcomes ?? []).map((x) => x.outcome));
   let runs: RealRun[];
@@ -142,7 +173,7 @@ export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): 
   }
   const observed = [...seen.values()].sort((a, b) => b.count - a.count || (a.outcome < b.outcome ? -1 : 1));
   const status: RealStatus = observed.every((x) => x.allowedByModel) ? 'consistent' : 'inconsistent';
-  const reached = new Set([...seen.values()].map((x) => x.tearOf ?? x.killOf ?? x.outcome));
+  const reached = new Set([...seen.values()].map((x) => x.tearOf ?? x.killOf ?? x.stuckOf ?? x.outcome));
   const modelOnly = [...allowed].filter((x) => !reached.has(x)).sort();
   const real: RealWorkload = {
     workload: w.id,
@@ -151,7 +182,7 @@ export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): 
     observed,
     modelOnly,
     timeouts,
-    model: { strategy: o.timeline, executions: model.exploration.executions, complete: model.exploration.complete, outcomes: allowed.size },
+    model: { strategy: o.timeline, executions: model.exploration.executions, complete: model.exploration.complete, preemptions: model.exploration.preemptions ?? (Number.isFinite(w.explore.preemptions) ? w.explore.preemptions : 'unbounded'), outcomes: allowed.size },
     ...(notes.length ? { notes } : {}),
     ...(status === 'inconsistent' ? { reproduce: o.reproduce(w) } : {}),
   };

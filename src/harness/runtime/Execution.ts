@@ -1,3 +1,4 @@
+import { needsKillPoints } from './killPoints.js';
 import { byteAt } from '../../core/trace.js';
 import type { Chooser } from '../../core/sched/Chooser.js';
 import type { UserEvents } from '../../core/trace/user_events.js';
@@ -81,6 +82,8 @@ export class Execution {
   private readonly decls = new Map<string, ProcessDecl>();
   /** The workload sends signals: a thread can be killed between any two of its ops. */
   private readonly signals: boolean;
+  /** A thread's fault may be fatal to its thread group: siblings can be killed between their ops. */
+  private readonly killPoints: boolean;
 
   constructor(
     readonly w: Workload,
@@ -127,6 +130,7 @@ export class Execution {
     }
     for (const p of w.processes) this.decls.set(p.name, p);
     this.signals = w.processes.some((p) => p.threads.some((th) => th.ops.some((o) => o.op === 'signal')));
+    this.killPoints = needsKillPoints(w);
     for (const p of w.processes) {
       if (p.forkedBy !== null) continue;
       const proc = new Proc(this.k.sched, p.name, this.k.newMm(p.name));
@@ -251,20 +255,23 @@ export class Execution {
     // A process with no threads of its own (a child that only holds its copy of the parent's
     // memory) exits at once, as a real child that returns from main does: its mm is torn down.
     const threads = decl.threads.length > 0 ? decl.threads : [{ name: 'main', ops: [] }];
+    // A thread with siblings can be killed between any two of its ops when a sibling's fault can
+    // be fatal (needsKillPoints): the whole thread group goes down, wherever the others are.
+    const boundary = this.signals || (threads.length > 1 && this.killPoints);
     for (const th of threads) {
       proc.live++;
-      const task = this.k.sched.spawn(`${proc.name}.${th.name}`, proc, false, (t) => this.userThread(proc, t, th));
+      const task = this.k.sched.spawn(`${proc.name}.${th.name}`, proc, false, (t) => this.userThread(proc, t, th, boundary));
       proc.tasks.push(task);
     }
   }
 
-  private *userThread(proc: Proc, t: Task, th: ThreadDecl): KGen {
+  private *userThread(proc: Proc, t: Task, th: ThreadDecl, boundary: boolean): KGen {
     const k = this.k;
     const slots = opSlots(this.w);
     for (const node of th.ops) {
       // Between two ops a thread is in user space, where a SIGKILL takes it at any instant: the
       // real kernel (faultline real) kills a thread after its post and before its next op starts.
-      if (this.signals) yield t.signalObj * 4 + READ;
+      if (boundary) yield t.signalObj * 4 + READ;
       if (t.fatal) break;
       const def = OPS.get(node.op)!;
       k.tracing && k.log(t, node.op, node.label);
@@ -298,7 +305,7 @@ export class Execution {
   /** The last thread out tears the process down: wait for its I/O (exit_aio), then exit_mmap. */
   private *threadExit(proc: Proc, t: Task): KGen {
     if (--proc.live > 0) return;
-    for (const h of proc.handles.values()) if (h.kind === 'dio') yield* h.req.done.wait(t);
+    for (const h of proc.handles.values()) if (h.kind === 'dio' && h.req !== null) yield* h.req.done.wait(t);
     // Closing a userfaultfd releases it: blocked userfaults wake and retry without it.
     // The last process holding the file releases it (a fork child shares its parent's).
     for (const h of proc.handles.values()) {

@@ -1,4 +1,5 @@
 import type { DioRequest } from '../../core/io/blockdev.js';
+import type { Errno } from '../../core/mm/gup.js';
 import type { PipeBuffer } from '../../core/io/pipe.js';
 import type { PinHandle } from '../../core/io/pin.js';
 import type { MmStruct } from '../../core/mm/MmStruct.js';
@@ -21,7 +22,8 @@ export interface Placement {
 }
 
 export type Handle =
-  | { kind: 'dio'; req: DioRequest; vma: string; off: number; len: number }
+  /** `req` null: the request failed before any I/O (`err`), as AIO reports it: at completion. */
+  | { kind: 'dio'; req: DioRequest | null; err: Errno | null; vma: string; off: number; len: number }
   | { kind: 'pipe'; buf: PipeBuffer; vma: string; off: number; len: number; t0: number }
   /** `t0`: when the pin was asked for; the device reads and writes the pages taken then. */
   | { kind: 'pin'; pin: PinHandle; vma: string; off: number; len: number; write: boolean; t0: number }

@@ -115,11 +115,12 @@ export class StateHash {
   /** The canonical name of footprint object `obj`. */
   private canon(obj: number): number {
     if (obj < STABLE_BASE) return this.renamed.get(obj) ?? obj;
-    // Space 4, a >= 1: a page's data granule, named after the page's (possibly renamed) number.
+    // Space 4, 1 <= a <= 126: a page's data granule, named after the page's (possibly renamed)
+    // number (127 is an rwsem's reader membership, whose number is not a page's).
     const rel = obj - STABLE_BASE;
     if (Math.floor(rel / 2 ** 23) === 4) {
       const a = Math.floor(rel / 2 ** 16) & 127;
-      if (a >= 1) {
+      if (a >= 1 && a <= 126) {
         const p = this.renamedLow.get(rel & 0xffff);
         if (p !== undefined) return nameOf(fmix(mix(mix(0x9a7a, p % 2 ** 32), a)), fmix(mix(mix(0x6e1d, Math.floor(p / 2 ** 32)), a)));
       }

@@ -109,6 +109,32 @@ describe('state caching reaches every verdict plain DFS reaches (fixed slice of 
     expect(compared).toBeGreaterThan(40);
     expect(failing).toBeGreaterThan(10);
   }, 120_000);
+  it('with no bound (where a state is expanded exactly once): same verdicts on every configs/ run whose unbounded DFS completes within 600 executions', () => {
+    const every = loadWorkloads([CONFIGS], CONFIGS, reg).filter((w) => w.claim === undefined);
+    let compared = 0;
+    let failing = 0;
+    let fewer = 0;
+    const differ: string[] = [];
+    for (const w of every) {
+      const failer = Object.entries(w.expect ?? {}).find(([k, v]) => k !== 'default' && v.length > 0 && !v[0]!.startsWith('['));
+      for (const name of new Set([reg.familyStrategies(w.family)[0]!, ...(failer ? [failer[0]] : [])])) {
+        const k = reg.resolve(name);
+        const plain = exploreSegment(w, k, { mode: 'dfs', budget: 600, preemptions: UNBOUNDED });
+        if (!plain.complete) continue;
+        const cached = exploreSegment(w, k, { mode: 'dfs', budget: 600, preemptions: UNBOUNDED, stateCache: true });
+        compared++;
+        const a = [...plain.best.keys()].sort().join(',');
+        const b = [...cached.best.keys()].sort().join(',');
+        if (a !== '') failing++;
+        if (cached.executions < plain.executions) fewer++;
+        if (a !== b || !cached.complete) differ.push(`${w.id} on ${name}: DFS [${a}], cached [${b}]${cached.complete ? '' : ' incomplete'}`);
+      }
+    }
+    expect(differ).toEqual([]);
+    expect(compared).toBeGreaterThan(15);
+    expect(failing).toBeGreaterThan(5);
+    expect(fewer).toBeGreaterThan(10);
+  }, 120_000);
 });
 
 describe('asking for state caching where it does not apply is bad input', () => {

@@ -2,7 +2,7 @@
  * faultline-exec: run a compiled faultline workload on this machine's kernel, many times, and print
  * each run's user-visible outcome in the model's canonical form (src/harness/outcome/Outcome.ts):
  *
- *   <run>\t<ok|timeout>\t<outcome>
+ *   <run>\t<ok|timeout|unkillable>\t<outcome>
  *
  * Processes are fork()ed, threads are pthreads, anon VMAs are private anonymous mmaps, shmem VMAs are
  * MAP_SHARED mappings of a memfd per `file:`, post/await are futexes on a page shared by every process
@@ -788,7 +788,7 @@ static const struct op *slot_op(int slot, int *proc)
 
 static void print_outcome(long run, int timed_out)
 {
-	printf("%ld\t%s\t", run, timed_out ? "timeout" : "ok");
+	printf("%ld\t%s\t", run, timed_out == 2 ? "unkillable" : timed_out ? "timeout" : "ok");
 	int first = 1;
 	for (int s = 0; s < nslots; s++) {
 		int p = 0;
@@ -1001,14 +1001,37 @@ int main(int argc, char **argv)
 		if (timed_out)
 			kill(-sup, SIGKILL);
 		close(pfd);
-		/* Reap the supervisor and, as subreaper, whatever of the run outlived it. */
+		/*
+		 * Reap the supervisor and, as subreaper, whatever of the run outlived it, killing what is
+		 * left after the timeout. A task that still does not die of SIGKILL is stuck in the kernel
+		 * (6.18: a thread spinning in io_uring_enter()'s io_cqring_wait() with SIGKILL pending,
+		 * docs/real-kernel.md): its run is reported `unkillable` and no further run is made on a
+		 * machine it occupies.
+		 */
+		struct timespec start, now;
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		int killed = timed_out;
 		for (;;) {
 			int st;
-			pid_t pid = waitpid(-1, &st, __WALL);
+			pid_t pid = waitpid(-1, &st, __WALL | WNOHANG);
 			if (pid < 0 && errno == EINTR)
 				continue;
 			if (pid < 0)
 				break;
+			if (pid > 0)
+				continue;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+			if (!killed && ms > timeout_ms) {
+				kill(-sup, SIGKILL);
+				killed = 1;
+				clock_gettime(CLOCK_MONOTONIC, &start);
+			} else if (killed && ms > 2000) {
+				print_outcome(r, 2);
+				return 0;
+			}
+			struct timespec tick = { 0, 1000000 };
+			nanosleep(&tick, NULL);
 		}
 		print_outcome(r, timed_out);
 	}

@@ -76,6 +76,8 @@ export function findDioDir(): string | null {
 export interface RealRun {
   run: number;
   timedOut: boolean;
+  /** A task of the run did not die of SIGKILL: stuck in the kernel; the executor made no further run. */
+  unkillable?: true;
   outcome: string;
 }
 
@@ -92,7 +94,14 @@ export function runExecutor(bin: string, c: CompiledWorkload): Promise<RealRun[]
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // Each run is bounded by the executor; a margin for setup on top.
     const limit = setTimeout(() => child.kill('SIGKILL'), c.runs * (c.timeoutMs + 1000) + 10_000);
-    child.on('close', (code, sig) => {
+    // 'exit', not 'close': a task stuck in the kernel keeps the inherited stdout open for good.
+    child.on('exit', (code, sig) => setTimeout(() => finish(code, sig), 200));
+    let finished = false;
+    const finish = (code: number | null, sig: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
+      child.stdout.destroy();
+      child.stderr.destroy();
       clearTimeout(limit);
       rmSync(dir, { recursive: true, force: true });
       if (code !== 0) {
@@ -103,9 +112,9 @@ export function runExecutor(bin: string, c: CompiledWorkload): Promise<RealRun[]
       for (const line of out.split('\n')) {
         if (line === '') continue;
         const [n, status, outcome] = line.split('\t');
-        runs.push({ run: Number(n), timedOut: status === 'timeout', outcome: outcome ?? '' });
+        runs.push({ run: Number(n), timedOut: status !== 'ok', ...(status === 'unkillable' ? { unkillable: true as const } : {}), outcome: outcome ?? '' });
       }
       resolvePromise(runs);
-    });
+    };
   });
 }

@@ -159,6 +159,11 @@ export async function realWorkload(w: Workload, reg: Registry, o: RealOptions): 
     const error = e instanceof Error ? e.message : String(e);
     return { real: { workload: w.id, status: 'error', error, runs: 0, observed: [], modelOnly: [], timeouts: 0, reproduce: o.reproduce(w) }, model };
   }
+  const stuck = runs.find((r) => r.unkillable === true);
+  if (stuck !== undefined) {
+    const error = `run ${stuck.run}: a task of the run did not die of SIGKILL within 2 s of being killed (stuck in the kernel: see docs/real-kernel.md, finding 12); no further run was made (${runs.length} of ${o.runs})`;
+    return { real: { workload: w.id, status: 'error', error, runs: runs.length, observed: [], modelOnly: [], timeouts: runs.filter((r) => r.timedOut).length, reproduce: o.reproduce(w) }, model };
+  }
   const seen = new Map<string, RealObserved>();
   let timeouts = 0;
   const tears = tearMatcher(mw);

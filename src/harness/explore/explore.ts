@@ -293,9 +293,11 @@ export function finishRun(w: Workload, kernel: Kernel, mode: ExploreMode, bound:
   const violations: ViolationResult[] = [];
   for (const inv of [...best.keys()].sort()) {
     let b = best.get(inv)!;
-    // DPOR keeps one schedule per equivalence class, not necessarily the class's cheapest, and a
-    // bailed run kept the first it met: shrink their counterexamples as the sampling modes' are.
-    if (!exhaustive || usesDpor(mode) || bailed) {
+    // DPOR keeps one schedule per equivalence class, not necessarily the class's cheapest, a
+    // state cache skips the schedules below a state it met before (the cheaper way there among
+    // them), and a bailed run kept the first it met: shrink their counterexamples as the sampling
+    // modes' are.
+    if (!exhaustive || usesDpor(mode) || bailed || states !== null) {
       const s = shrinkPlan(w, kernel, b, inv);
       b = { ...b, ...s };
     }

@@ -109,6 +109,24 @@ describe('state caching reaches every verdict plain DFS reaches (fixed slice of 
     expect(compared).toBeGreaterThan(40);
     expect(failing).toBeGreaterThan(10);
   }, 120_000);
+  it('counterexamples are as small as plain DFS\'s (what a cached run found is also shrunk, as DPOR\'s is)', () => {
+    let n = 0;
+    for (const w of all) {
+      const failer = Object.entries(w.expect ?? {}).find(([k, v]) => k !== 'default' && v.length > 0 && !v[0]!.startsWith('['));
+      if (!failer || n >= 6) continue;
+      const k = reg.resolve(failer[0]);
+      if (!exploreSegment(w, k, { mode: 'dfs', budget: 800 }).complete) continue;
+      const plain = explore(w, k, { mode: 'dfs', budget: 800 });
+      const cached = explore(w, k, { mode: 'dfs', budget: 800, stateCache: true });
+      for (const v of plain.violations) {
+        const c = cached.violations.find((x) => x.invariant === v.invariant)!;
+        n++;
+        expect([w.id, c.preemptions, c.steps]).toEqual([w.id, v.preemptions, v.steps]);
+      }
+    }
+    expect(n).toBeGreaterThan(3);
+  }, 120_000);
+
   it('with no bound (where a state is expanded exactly once): same verdicts on every configs/ run whose unbounded DFS completes within 600 executions', () => {
     const every = loadWorkloads([CONFIGS], CONFIGS, reg).filter((w) => w.claim === undefined);
     let compared = 0;

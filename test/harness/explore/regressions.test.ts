@@ -21,6 +21,15 @@ const REGRESSIONS: { file: string; strategies: string[]; bound?: number; verdict
   { file: 'fork-over-own-dio.yaml', strategies: ['mapcount-reuse', 'anon-exclusive'] },
 ];
 
+/**
+ * Disagreements that are bounded DPOR's known gap (it does not yet reach every trace class bounded
+ * DFS reaches; docs/performance.md): DFS's verdict is the truth, and what DPOR reports today is
+ * pinned, so that the test fails, loudly, the day DPOR finds it; then move the entry above.
+ */
+const KNOWN_GAPS: { file: string; strategies: string[]; dfs: string[]; dpor: string[] }[] = [
+  { file: 'vmsplice-munmap-vs-dio-reuse.yaml', strategies: ['fork-copy'], dfs: ['cross-process-leak'], dpor: [] },
+];
+
 describe('DPOR/DFS regressions', () => {
   const reg = registry();
   for (const r of REGRESSIONS) {
@@ -32,6 +41,23 @@ describe('DPOR/DFS regressions', () => {
         expect(d.disagreements).toEqual([]);
         expect(d.dpor.invariants).toEqual(d.dfs.invariants);
         if (r.verdict !== undefined) expect(d.dfs.invariants).toEqual(r.verdict);
+      });
+    }
+  }
+});
+
+describe('bounded DPOR: known gaps (the DFS verdict is the truth)', () => {
+  const reg = registry();
+  for (const r of KNOWN_GAPS) {
+    for (const s of r.strategies) {
+      it(`${r.file} on ${s}: DFS finds [${r.dfs.join(', ')}], DPOR still [${r.dpor.join(', ')}]`, () => {
+        const w = workload(readFileSync(join(import.meta.dirname, 'regressions', r.file), 'utf8'), `regressions/${r.file.replace(/\.yaml$/, '')}`, reg);
+        const d = differential(w, reg.resolve(s), { bound: w.explore.preemptions, budget: 1_000_000, seed: 1 });
+        expect(d.dfs.complete && d.dpor.complete).toBe(true);
+        // One trace class, one verdict: the gap is the bound's, not a missing footprint's.
+        expect(d.dfs.split).toBeNull();
+        expect(d.dfs.invariants).toEqual(r.dfs);
+        expect(d.dpor.invariants, 'bounded DPOR now finds it: the gap closed, move this to REGRESSIONS').toEqual(r.dpor);
       });
     }
   }

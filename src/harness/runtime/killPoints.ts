@@ -17,6 +17,15 @@ const FATAL_RESULTS = new Set(['SIGSEGV', 'SIGBUS', 'SIGKILL']);
  * is not read-write, an accepted fatal result, or a memory limit below the default (OOM).
  */
 export function needsKillPoints(w: Workload): boolean {
+  // Asked once per execution: answered once per workload.
+  let v = known.get(w);
+  if (v === undefined) known.set(w, (v = scan(w)));
+  return v;
+}
+
+const known = new WeakMap<Workload, boolean>();
+
+function scan(w: Workload): boolean {
   if (w.limitPages < 1024) return true;
   for (const p of w.processes) {
     if (p.vmas.some((v) => v.prot !== 'rw')) return true;

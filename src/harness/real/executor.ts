@@ -94,8 +94,10 @@ export function runExecutor(bin: string, c: CompiledWorkload): Promise<RealRun[]
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // Each run is bounded by the executor; a margin for setup on top.
     const limit = setTimeout(() => child.kill('SIGKILL'), c.runs * (c.timeoutMs + 1000) + 10_000);
-    // 'exit', not 'close': a task stuck in the kernel keeps the inherited stdout open for good.
-    child.on('exit', (code, sig) => setTimeout(() => finish(code, sig), 200));
+    // 'close' once all output is read; but a task stuck in the kernel keeps the inherited stdout
+    // open for good, so 'exit' finishes too, after a grace for the output still in the pipe.
+    child.on('close', (code, sig) => finish(code, sig));
+    child.on('exit', (code, sig) => setTimeout(() => finish(code, sig), 2000).unref());
     let finished = false;
     const finish = (code: number | null, sig: NodeJS.Signals | null) => {
       if (finished) return;
